@@ -1,0 +1,65 @@
+/* normalize: the facts that turn an audit event into meaning, as data.
+ *
+ * The rules live in normalizations.json (compiled into the binary) and can be
+ * extended or overridden by a user file. They are parsed once with json-c into
+ * arrays indexed by record type and by (machine, syscall number), so a lookup
+ * per event is an array index, never a string search.
+ *
+ * A rule says, for one record type or one syscall, what the event is
+ * (action, ECS category/type, the normalizer's event kind) and which fields
+ * name its actor, object and means ("how"), following libauparse's
+ * normalizer and go-libaudit's aucoalesce. */
+#ifndef AUDISP_ECS_NORMALIZE_H
+#define AUDISP_ECS_NORMALIZE_H
+
+#include <stddef.h>
+
+#define NORM_MAX_FIELDS 6  /* candidate field names per role, first present wins */
+#define NORM_MAX_ECS 4     /* ECS categories / types per rule */
+
+/* Where a summary value also goes in ECS (go-libaudit's "mappings"). */
+enum norm_map {
+	NORM_MAP_NONE = 0,
+	NORM_MAP_USER,           /* user.{id,name} */
+	NORM_MAP_USER_EFFECTIVE, /* user.effective.* */
+	NORM_MAP_USER_TARGET,    /* user.target.* */
+	NORM_MAP_USER_CHANGES,   /* user.changes.* */
+	NORM_MAP_GROUP,          /* group.* */
+};
+
+struct norm_rule {
+	const char *action;      /* event.action, e.g. "opened-file"; never NULL */
+	const char *event_kind;  /* auditd.event_kind, e.g. "audit-rule"; never NULL */
+	const char *object_type; /* auditd.summary.object.type; NULL = derive */
+	/* NULL-terminated lists of field names; first present wins */
+	const char *subject_primary[NORM_MAX_FIELDS + 1];
+	const char *subject_secondary[NORM_MAX_FIELDS + 1];
+	const char *object_primary[NORM_MAX_FIELDS + 1];
+	const char *object_secondary[NORM_MAX_FIELDS + 1];
+	const char *how[NORM_MAX_FIELDS + 1];
+	/* the object is the name in the PATH record with item=N; -1 = not a path */
+	int object_path_index;
+	/* NULL-terminated ECS values (event.category / event.type) */
+	const char *category[NORM_MAX_ECS + 1];
+	const char *type[NORM_MAX_ECS + 1];
+	enum norm_map map_subject_primary;
+	enum norm_map map_subject_secondary;
+	enum norm_map map_object_primary;
+	enum norm_map map_object_secondary;
+};
+
+struct normtab;
+
+/* Loads the built-in table, then (if user_path is not NULL) a user file whose
+ * entries add to or replace built-in ones. NULL on error with "FILE: entry
+ * NAME: what is wrong" in err. */
+struct normtab *normtab_load(const char *user_path, char *err, size_t errlen);
+void normtab_free(struct normtab *t);
+
+/* The rule for a record type (the event's first/primary record); never NULL:
+ * unknown types get a generic rule with event kind "unknown". */
+const struct norm_rule *normtab_record(const struct normtab *t, int type);
+/* The rule for a syscall; never NULL: unknown syscalls get the catch-all. */
+const struct norm_rule *normtab_syscall(const struct normtab *t, int machine, int nr);
+
+#endif
