@@ -1,1 +1,540 @@
-/* placeholder */
+/* config: built-in defaults and the auditd-style `key = value` file.
+ *
+ * The file is parsed into a private struct and only swapped into the
+ * caller's on complete success, so a bad file never half-applies. Every key
+ * is one row of keys[] below: name, whether it may repeat, its value parser,
+ * and what values it allows (the latter is quoted in error messages). */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TIMEOUT_MAX 3600.0
+#define INFLIGHT_MAX 1000000u
+/* How much of a bad value or line to quote back in a message. */
+#define QUOTE_MAX 80
+
+#define OUTPUT_ALLOWED "stdout, file:/absolute/path, syslog or journal"
+#define BOOL_ALLOWED "yes or no (also true/false, on/off, 1/0)"
+#define TIMEOUT_ALLOWED "seconds such as 2 or 0.5, greater than 0 and at most 3600"
+#define INFLIGHT_ALLOWED "a whole number from 1 to 1000000"
+
+/* Parsing state for one config_load. */
+struct loader {
+	struct config cfg;                        /* the result, owned */
+	unsigned output_line[CONFIG_MAX_OUTPUTS]; /* where each output was given */
+	unsigned *seen_line;                      /* per key: first line, 0 = not yet */
+	unsigned line;
+};
+
+/* A value parser: applies VALUE to ld->cfg, or returns -1 with the reason
+ * (which names the allowed values) in why. */
+typedef int (*value_parser)(struct loader *ld, const char *value, char *why, size_t whylen);
+
+struct key {
+	const char *name;
+	bool repeatable;
+	value_parser parse;
+	const char *allowed;
+};
+
+static int parse_output(struct loader *, const char *, char *, size_t);
+static int parse_resolve_ids(struct loader *, const char *, char *, size_t);
+static int parse_timeout(struct loader *, const char *, char *, size_t);
+static int parse_max_inflight(struct loader *, const char *, char *, size_t);
+
+static const struct key keys[] = {
+    {"output", true, parse_output, OUTPUT_ALLOWED},
+    {"resolve_ids", false, parse_resolve_ids, BOOL_ALLOWED},
+    {"end_of_event_timeout", false, parse_timeout, TIMEOUT_ALLOWED},
+    {"max_inflight", false, parse_max_inflight, INFLIGHT_ALLOWED},
+};
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+__attribute__((format(printf, 3, 4))) static void seterr(char *err, size_t errlen, const char *fmt,
+                                                         ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Scalars at their defaults, no outputs. */
+static void scalar_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->resolve_ids = true;
+	c->end_of_event_timeout = 2.0;
+	c->max_inflight = 4096;
+}
+
+/* Adds the default output; -1 if out of memory. */
+static int add_default_output(struct config *c)
+{
+	if (config_parse_output(CONFIG_DEFAULT_OUTPUT, &c->outputs[0], NULL, 0) < 0)
+		return -1;
+	c->n_outputs = 1;
+	return 0;
+}
+
+void config_defaults(struct config *c)
+{
+	scalar_defaults(c);
+	if (add_default_output(c) < 0) {
+		fprintf(stderr, "audisp-ecs: out of memory\n");
+		abort();
+	}
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < c->n_outputs; i++) {
+		free(c->outputs[i].path);
+		c->outputs[i].path = NULL;
+	}
+	c->n_outputs = 0;
+}
+
+int config_parse_output(const char *spec, struct output_spec *out, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum output_kind kind;
+	} plain[] = {
+	    {"stdout", OUTPUT_STDOUT},
+	    {"syslog", OUTPUT_SYSLOG},
+	    {"journal", OUTPUT_JOURNAL},
+	};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (strcmp(spec, plain[i].name) == 0) {
+			out->kind = plain[i].kind;
+			out->path = NULL;
+			return 0;
+		}
+	}
+	if (strncmp(spec, "file:", 5) == 0) {
+		const char *path = spec + 5;
+		char *copy;
+
+		if (*path == '\0') {
+			seterr(err, errlen, "'file:' needs a path; expected file:/absolute/path");
+			return -1;
+		}
+		if (*path != '/') {
+			seterr(err, errlen,
+			       "file path '%.*s' is not absolute; expected file:/absolute/path",
+			       QUOTE_MAX, path);
+			return -1;
+		}
+		if (path[strlen(path) - 1] == '/') {
+			seterr(err, errlen,
+			       "file path '%.*s' names a directory; expected file:/absolute/path "
+			       "of a file",
+			       QUOTE_MAX, path);
+			return -1;
+		}
+		copy = strdup(path);
+		if (!copy) {
+			seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		out->kind = OUTPUT_FILE;
+		out->path = copy;
+		return 0;
+	}
+	if (*spec == '\0')
+		seterr(err, errlen, "empty output; expected " OUTPUT_ALLOWED);
+	else
+		seterr(err, errlen, "unknown output '%.*s'; expected " OUTPUT_ALLOWED, QUOTE_MAX,
+		       spec);
+	return -1;
+}
+
+int config_set_outputs(struct config *c, const struct output_spec *specs, size_t n)
+{
+	struct output_spec copy[CONFIG_MAX_OUTPUTS];
+
+	if (n > CONFIG_MAX_OUTPUTS) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		copy[i].kind = specs[i].kind;
+		copy[i].path = NULL;
+		if (specs[i].kind == OUTPUT_FILE) {
+			if (!specs[i].path || !*specs[i].path)
+				errno = EINVAL;
+			else
+				copy[i].path = strdup(specs[i].path);
+			if (!copy[i].path) {
+				int saved = errno;
+				while (i-- > 0)
+					free(copy[i].path);
+				errno = saved;
+				return -1;
+			}
+		}
+	}
+	/* Only now drop the old ones: specs may point into c->outputs. */
+	config_free(c);
+	memcpy(c->outputs, copy, n * sizeof(copy[0]));
+	c->n_outputs = n;
+	return 0;
+}
+
+static bool same_output(const struct output_spec *a, const struct output_spec *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	return a->kind != OUTPUT_FILE || strcmp(a->path, b->path) == 0;
+}
+
+static int parse_output(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	struct config *c = &ld->cfg;
+	struct output_spec o;
+
+	if (c->n_outputs == CONFIG_MAX_OUTPUTS) {
+		seterr(why, whylen, "too many outputs; at most %d 'output' lines are allowed",
+		       CONFIG_MAX_OUTPUTS);
+		return -1;
+	}
+	if (config_parse_output(value, &o, why, whylen) < 0)
+		return -1;
+	for (size_t i = 0; i < c->n_outputs; i++) {
+		if (same_output(&o, &c->outputs[i])) {
+			seterr(why, whylen,
+			       "'%.*s' is already an output (line %u); each output may be "
+			       "listed once",
+			       QUOTE_MAX, value, ld->output_line[i]);
+			free(o.path);
+			return -1;
+		}
+	}
+	ld->output_line[c->n_outputs] = ld->line;
+	c->outputs[c->n_outputs++] = o;
+	return 0;
+}
+
+static int parse_resolve_ids(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			ld->cfg.resolve_ids = true;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			ld->cfg.resolve_ids = false;
+			return 0;
+		}
+	}
+	seterr(why, whylen, "'%.*s' is not a yes/no value; expected " BOOL_ALLOWED, QUOTE_MAX,
+	       value);
+	return -1;
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* DIGITS or DIGITS.DIGITS: no sign, exponent, hex, inf or nan. */
+static bool is_plain_decimal(const char *s)
+{
+	const char *p = s;
+
+	if (!is_digit(*p))
+		return false;
+	while (is_digit(*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!is_digit(*p))
+			return false;
+		while (is_digit(*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
+static int parse_timeout(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	locale_t cloc;
+	char *end;
+	double v;
+
+	if (!is_plain_decimal(value)) {
+		seterr(why, whylen,
+		       "'%.*s' is not a plain decimal number; expected " TIMEOUT_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	/* The decimal point is '.', whatever LC_NUMERIC says. */
+	cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (cloc == (locale_t)0) {
+		seterr(why, whylen, "cannot parse '%.*s': %s", QUOTE_MAX, value, strerror(errno));
+		return -1;
+	}
+	v = strtod_l(value, &end, cloc);
+	freelocale(cloc);
+	if (*end != '\0') {
+		seterr(why, whylen,
+		       "'%.*s' is not a plain decimal number; expected " TIMEOUT_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	/* ERANGE on underflow still gives a value <= tiny, rejected as not > 0. */
+	if (!(v > 0.0) || v > TIMEOUT_MAX) {
+		seterr(why, whylen, "%.*s is out of range; expected " TIMEOUT_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	ld->cfg.end_of_event_timeout = v;
+	return 0;
+}
+
+static int parse_max_inflight(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	unsigned long long v = 0;
+	bool big = false;
+
+	if (!*value) {
+		seterr(why, whylen, "empty value; expected " INFLIGHT_ALLOWED);
+		return -1;
+	}
+	for (const char *p = value; *p; p++) {
+		if (!is_digit(*p)) {
+			seterr(why, whylen,
+			       "'%.*s' is not a whole number; expected " INFLIGHT_ALLOWED,
+			       QUOTE_MAX, value);
+			return -1;
+		}
+		/* Stop accumulating past the limit, so long inputs cannot overflow. */
+		if (!big) {
+			v = v * 10 + (unsigned)(*p - '0');
+			if (v > INFLIGHT_MAX)
+				big = true;
+		}
+	}
+	if (big || v < 1) {
+		seterr(why, whylen, "%.*s is out of range; expected " INFLIGHT_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	ld->cfg.max_inflight = (size_t)v;
+	return 0;
+}
+
+/* The key called NAME (its first len bytes), or NULL. */
+static const struct key *find_key(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strlen(keys[i].name) == len && strncmp(keys[i].name, name, len) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* "a, b, c and d": the known keys, for the unknown-key message. */
+static void key_list(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_KEYS && used < len; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == N_KEYS ? " and " : ", ";
+		int n = snprintf(buf + used, len - used, "%s%s", sep, keys[i].name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Trims blanks from both ends of s, in place. */
+static char *trim(char *s)
+{
+	char *end;
+
+	while (is_blank(*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && is_blank(end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+/* Parses one line (no line end, no control characters) into ld. Returns -1
+ * with the message, minus the "FILE:LINE: " prefix, in why. */
+static int parse_line(struct loader *ld, char *line, char *why, size_t whylen)
+{
+	char *s = trim(line), *eq, *name, *value;
+	const struct key *k;
+
+	if (*s == '\0' || *s == '#')
+		return 0;
+	eq = strchr(s, '=');
+	if (!eq) {
+		/* "resolve_ids yes": name the key if the first word is one. */
+		k = find_key(s, strcspn(s, " \t"));
+		if (k)
+			seterr(why, whylen,
+			       "%s: missing '='; expected '%s = value', value being %s", k->name,
+			       k->name, k->allowed);
+		else
+			seterr(why, whylen, "missing '=' in '%.*s'; expected 'key = value'",
+			       QUOTE_MAX, s);
+		return -1;
+	}
+	*eq = '\0';
+	name = trim(s);
+	value = trim(eq + 1);
+	if (*name == '\0') {
+		seterr(why, whylen, "missing key before '='; expected 'key = value'");
+		return -1;
+	}
+	k = find_key(name, strlen(name));
+	if (!k) {
+		char known[256];
+
+		key_list(known, sizeof(known));
+		seterr(why, whylen, "unknown key '%.*s'; known keys are %s", QUOTE_MAX, name,
+		       known);
+		return -1;
+	}
+	if (*value == '\0') {
+		seterr(why, whylen, "%s: empty value; expected %s", k->name, k->allowed);
+		return -1;
+	}
+	for (const char *p = value; *p; p++) {
+		if (*p == '#' && p > value && is_blank(p[-1])) {
+			seterr(why, whylen,
+			       "%s: trailing comments are not supported; put the comment on a "
+			       "line of its own",
+			       k->name);
+			return -1;
+		}
+	}
+	unsigned *seen = &ld->seen_line[k - keys];
+	if (!k->repeatable && *seen) {
+		seterr(why, whylen, "%s: given again (first on line %u); it may appear only once",
+		       k->name, *seen);
+		return -1;
+	}
+	if (!*seen)
+		*seen = ld->line;
+
+	char reason[512];
+	if (k->parse(ld, value, reason, sizeof(reason)) < 0) {
+		seterr(why, whylen, "%s: %s", k->name, reason);
+		return -1;
+	}
+	return 0;
+}
+
+enum read_status { READ_LINE, READ_EOF, READ_TOO_LONG, READ_ERROR };
+
+/* Reads one line into buf (size CONFIG_MAX_LINE + 2), without its "\n" or
+ * "\r\n". Stops reading at the limit instead of growing without bound. */
+static enum read_status read_line(FILE *f, char *buf, size_t *len)
+{
+	size_t n = 0;
+	int ch;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		/* One byte of slack for the '\r' of a CRLF line end. */
+		if (n == CONFIG_MAX_LINE + 1)
+			return READ_TOO_LONG;
+		buf[n++] = (char)ch;
+	}
+	if (ch == EOF) {
+		if (ferror(f))
+			return READ_ERROR;
+		if (n == 0)
+			return READ_EOF;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (n > CONFIG_MAX_LINE)
+		return READ_TOO_LONG;
+	buf[n] = '\0';
+	*len = n;
+	return READ_LINE;
+}
+
+int config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	unsigned seen[N_KEYS] = {0};
+	struct loader ld = {.seen_line = seen};
+	char buf[CONFIG_MAX_LINE + 2], why[1024];
+	size_t len;
+	FILE *f;
+	int rc = -1;
+
+	scalar_defaults(&ld.cfg);
+	f = fopen(path, "re");
+	if (!f) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		enum read_status st = read_line(f, buf, &len);
+
+		if (st == READ_EOF)
+			break;
+		if (st == READ_ERROR) {
+			seterr(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		ld.line++;
+		if (st == READ_TOO_LONG) {
+			seterr(err, errlen, "%s:%u: line longer than %d bytes", path, ld.line,
+			       CONFIG_MAX_LINE);
+			goto out;
+		}
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)buf[i];
+
+			if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+				seterr(err, errlen,
+				       "%s:%u: control character 0x%02x at column %zu; only text "
+				       "is allowed",
+				       path, ld.line, ch, i + 1);
+				goto out;
+			}
+		}
+		if (parse_line(&ld, buf, why, sizeof(why)) < 0) {
+			seterr(err, errlen, "%s:%u: %s", path, ld.line, why);
+			goto out;
+		}
+	}
+	if (ld.cfg.n_outputs == 0 && add_default_output(&ld.cfg) < 0) {
+		seterr(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	config_free(c);
+	*c = ld.cfg;
+	ld.cfg.n_outputs = 0; /* now owned by c */
+	rc = 0;
+out:
+	fclose(f);
+	config_free(&ld.cfg);
+	return rc;
+}

@@ -1,7 +1,21 @@
 /* config: the daemon's settings, from built-in defaults and an auditd-style
  * `key = value` file. Parsing is all-or-nothing: a file with any error leaves
  * the caller's current configuration untouched (so SIGHUP with a bad file
- * keeps the old one running). */
+ * keeps the old one running).
+ *
+ * File syntax (see conf/audisp-ecs.conf):
+ *   - one `key = value` per line; whitespace around key and value is ignored;
+ *     the value runs to the end of the line and may itself contain '=';
+ *   - blank lines, and comment lines whose first non-blank character is '#';
+ *     there are no trailing comments: a value containing whitespace followed
+ *     by '#' is rejected rather than silently taken as part of the value;
+ *   - keys are case-sensitive; every key except `output` may appear once,
+ *     and the same output may not be listed twice;
+ *   - lines are at most CONFIG_MAX_LINE bytes (not counting the line end);
+ *     LF and CRLF line ends are both accepted, the last line needs no line end;
+ *     other control characters (except tab) are rejected.
+ * Errors are reported as "FILE:LINE: key: what is wrong; expected ...", or
+ * "FILE: strerror" when the file cannot be opened or read. */
 #ifndef AUDISP_ECS_CONFIG_H
 #define AUDISP_ECS_CONFIG_H
 
@@ -10,6 +24,8 @@
 
 #define CONFIG_MAX_OUTPUTS 16
 #define CONFIG_DEFAULT_OUTPUT "file:/var/log/audisp-ecs/audisp-ecs.json"
+/* Longest accepted line of the configuration file, in bytes, without "\n". */
+#define CONFIG_MAX_LINE 4096
 
 enum output_kind {
 	OUTPUT_STDOUT,
@@ -26,26 +42,37 @@ struct output_spec {
 struct config {
 	struct output_spec outputs[CONFIG_MAX_OUTPUTS];
 	size_t n_outputs;
-	bool resolve_ids;          /* uid/gid -> names; default yes */
+	bool resolve_ids;            /* uid/gid -> names; default yes */
 	double end_of_event_timeout; /* seconds; default 2 */
-	size_t max_inflight;       /* events held for reassembly; default 4096 */
+	size_t max_inflight;         /* events held for reassembly; default 4096 */
 };
 
-/* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT. */
+/* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT (its path is an owned
+ * copy, so config_free works on the result). *c is overwritten without being
+ * freed: use it to initialise. Aborts if that small allocation fails. */
 void config_defaults(struct config *c);
 
 /* Reads FILE into *c (starting from defaults). On error returns -1 and puts
  * "FILE:LINE: what is wrong" into err; *c is then unchanged. A file that
- * lists no `output` keeps the default output. */
+ * lists no `output` keeps the default output. *c must already hold a config
+ * (from config_defaults, an earlier config_load, or all zero bytes): on
+ * success its old outputs are freed. err may be NULL or errlen 0. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 
 /* Parses one output SPEC ("stdout", "file:/abs/path", "syslog", "journal").
- * Returns -1 with a message in err when it is not one of those. */
+ * Returns -1 with a message in err when it is not one of those (file paths
+ * must be absolute and must not end in '/'); *out is then unchanged. On
+ * success out->path is a malloc'ed copy for OUTPUT_FILE, NULL otherwise; the
+ * caller frees it. */
 int config_parse_output(const char *spec, struct output_spec *out, char *err, size_t errlen);
 
-/* Replaces c's outputs with a copy of specs. */
+/* Replaces c's outputs with a copy of specs (deep: paths are duplicated; specs
+ * may be c->outputs itself). Returns 0, or -1 with errno EINVAL (n greater than
+ * CONFIG_MAX_OUTPUTS, or an OUTPUT_FILE spec without a path) or ENOMEM; c is
+ * then unchanged. */
 int config_set_outputs(struct config *c, const struct output_spec *specs, size_t n);
 
+/* Frees the output paths and leaves c with no outputs (safe to call twice). */
 void config_free(struct config *c);
 
 #endif
