@@ -1,1 +1,134 @@
-/* placeholder */
+#include "event.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Buffers that grew past this are given back when the event is reused, so
+ * one huge event does not pin memory forever. */
+#define EVENT_KEEP_BUF 65536
+#define EVENT_KEEP_RECS 64
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : first;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+int event_add_record(struct event *ev, const char *line, size_t len, int type)
+{
+	if (len > UINT32_MAX || ev->len + len > UINT32_MAX)
+		return -1;
+	if (grow((void **)&ev->buf, &ev->cap, ev->len + len, 1, 1024) ||
+	    grow((void **)&ev->recs, &ev->caprec, ev->nrec + 1, sizeof(*ev->recs), 8))
+		return -1;
+	memcpy(ev->buf + ev->len, line, len);
+	ev->recs[ev->nrec++] = (struct event_rec){(uint32_t)ev->len, (uint32_t)len, type};
+	ev->len += len;
+	return 0;
+}
+
+void event_clear(struct event *ev)
+{
+	if (ev->cap > EVENT_KEEP_BUF) {
+		free(ev->buf);
+		ev->buf = NULL;
+		ev->cap = 0;
+	}
+	if (ev->caprec > EVENT_KEEP_RECS) {
+		free(ev->recs);
+		ev->recs = NULL;
+		ev->caprec = 0;
+	}
+	ev->len = 0;
+	ev->nrec = 0;
+	ev->late = false;
+}
+
+void event_release(struct event *ev)
+{
+	free(ev->buf);
+	free(ev->recs);
+	ev->buf = NULL;
+	ev->recs = NULL;
+	ev->cap = ev->caprec = ev->len = ev->nrec = 0;
+}
+
+int event_parse(const struct event *ev, struct parsed_event *pe)
+{
+	pe->ev = ev;
+	pe->nrec = 0;
+	pe->nfields = 0;
+	pe->fields_truncated = false;
+	if (grow((void **)&pe->recs, &pe->caprec, ev->nrec, sizeof(*pe->recs), 16))
+		return -1;
+
+	/* fields point into pe->fields, which may move while growing: record
+	 * offsets first, turn them into pointers at the end */
+	for (size_t i = 0; i < ev->nrec; i++) {
+		struct parsed_rec *r = &pe->recs[pe->nrec];
+		const char *line = ev->buf + ev->recs[i].off;
+		size_t len = ev->recs[i].len;
+
+		if (record_parse_header(line, len, &r->hdr) < 0)
+			continue; /* cannot happen: the queue only keeps parsed records */
+		r->line = (struct strv){line, len};
+		for (int part = 0; part < 2; part++) {
+			struct strv body = part ? r->hdr.enriched : r->hdr.body;
+			size_t room = pe->capfields - pe->nfields;
+			bool trunc = false;
+			/* a record has at most one field per two bytes */
+			size_t want = body.len / 2 + 1;
+			if (want > EVENT_MAX_FIELDS)
+				want = EVENT_MAX_FIELDS;
+			if (room < want) {
+				if (grow((void **)&pe->fields, &pe->capfields, pe->nfields + want,
+					 sizeof(*pe->fields), 256))
+					return -1;
+				room = pe->capfields - pe->nfields;
+			}
+			size_t n = record_fields(body, pe->fields + pe->nfields,
+						 room < want ? room : want, &trunc);
+			pe->fields_truncated |= trunc;
+			/* stash the offset in the pointer slot until the end */
+			if (part == 0) {
+				r->fields = (struct field *)(uintptr_t)pe->nfields;
+				r->nfields = n;
+			} else {
+				r->efields = (struct field *)(uintptr_t)pe->nfields;
+				r->nefields = n;
+			}
+			pe->nfields += n;
+		}
+		pe->nrec++;
+	}
+	for (size_t i = 0; i < pe->nrec; i++) {
+		struct parsed_rec *r = &pe->recs[i];
+		r->fields = pe->fields + (uintptr_t)r->fields;
+		r->efields = pe->fields + (uintptr_t)r->efields;
+	}
+	return 0;
+}
+
+void parsed_event_free(struct parsed_event *pe)
+{
+	free(pe->recs);
+	free(pe->fields);
+	memset(pe, 0, sizeof(*pe));
+}
+
+const struct parsed_rec *event_find(const struct parsed_event *pe, int type)
+{
+	for (size_t i = 0; i < pe->nrec; i++)
+		if (pe->recs[i].hdr.type == type)
+			return &pe->recs[i];
+	return NULL;
+}

@@ -1,1 +1,217 @@
-/* placeholder */
+/* The file and stdout outputs: JSON lines, written in whole lines.
+ *
+ * Documents are gathered in a buffer and written when it fills or when the
+ * input goes idle, so a busy stream costs one write() per 64 KiB and a quiet
+ * one still sees each event at once. A tailer must never read half a
+ * document: writes are retried until whole, and if the disk fills in the
+ * middle of one, the partial line is cut off again (ftruncate) and kept for
+ * the next try. The file is opened O_APPEND|O_NOFOLLOW, created 0600, and
+ * reopened on SIGHUP for logrotate. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "stats.h"
+
+#define FILE_BUF 65536
+/* What is kept while writes fail (disk full, file gone); beyond it documents
+ * are dropped and counted. */
+#define FILE_PENDING_MAX (4 * 1024 * 1024)
+
+struct file_output {
+	struct output base;
+	char *path; /* NULL for stdout */
+	int fd;
+	char *buf;
+	size_t len, cap;
+	bool failing; /* a write failed; logged once until it recovers */
+};
+
+static int open_path(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		/* the default directory may not exist yet: create it, one level */
+		char *tmp = strdup(path);
+		if (tmp) {
+			if (mkdir(dirname(tmp), 0750) == 0 || errno == EEXIST)
+				fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+					  0600);
+			free(tmp);
+		}
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+			 errno == ELOOP ? " (a symbolic link: refused)" : "");
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+				    S_ISCHR(st.st_mode))) {
+		snprintf(err, errlen, "%s: not a regular file, FIFO or device", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void note_failure(struct file_output *f, const char *what, int err)
+{
+	if (!f->failing)
+		syslog(LOG_ERR, "output %s: %s: %s (keeping up to %d bytes until it recovers)",
+		       f->base.name, what, strerror(err), FILE_PENDING_MAX);
+	f->failing = true;
+}
+
+/* Writes the buffer; on failure keeps what was not written, cut back to a
+ * line boundary both in the file and in the buffer. */
+static int file_flush(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	size_t done = 0;
+	char err[256];
+
+	if (f->len == 0)
+		return 0;
+	if (f->fd < 0) {
+		if (!f->path || (f->fd = open_path(f->path, err, sizeof(err))) < 0) {
+			note_failure(f, "reopen", errno ? errno : EBADF);
+			return -1;
+		}
+	}
+	while (done < f->len) {
+		ssize_t n = write(f->fd, f->buf + done, f->len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		int e = n < 0 ? errno : EIO;
+		/* a partial line must not stay in the file */
+		const char *nl = done ? memrchr(f->buf, '\n', done) : NULL;
+		size_t whole = nl ? (size_t)(nl - f->buf) + 1 : 0;
+		if (done > whole && f->path) {
+			off_t end = lseek(f->fd, 0, SEEK_END);
+			if (end >= (off_t)(done - whole) &&
+			    ftruncate(f->fd, end - (off_t)(done - whole)) < 0)
+				syslog(LOG_ERR, "output %s: cannot remove a partial line: %s",
+				       o->name, strerror(errno));
+		}
+		memmove(f->buf, f->buf + whole, f->len - whole);
+		f->len -= whole;
+		note_failure(f, "write", e);
+		return -1;
+	}
+	f->len = 0;
+	if (f->failing) {
+		syslog(LOG_NOTICE, "output %s: writing again", o->name);
+		f->failing = false;
+	}
+	return 0;
+}
+
+static int file_write(struct output *o, const struct doc *d)
+{
+	struct file_output *f = (struct file_output *)o;
+	int rc = 0;
+
+	if (f->len + d->len > FILE_BUF && f->len)
+		rc = file_flush(o);
+	if (f->len + d->len > f->cap) {
+		size_t cap = f->cap;
+		while (cap < f->len + d->len)
+			cap *= 2;
+		char *nb = cap <= FILE_PENDING_MAX ? realloc(f->buf, cap) : NULL;
+		if (!nb) {
+			stats.output_dropped++;
+			return -1;
+		}
+		f->buf = nb;
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->len, d->json, d->len);
+	f->len += d->len;
+	return rc;
+}
+
+static int file_reopen(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	char err[256];
+
+	if (!f->path)
+		return 0;
+	file_flush(o);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = open_path(f->path, err, sizeof(err));
+	if (f->fd < 0) {
+		syslog(LOG_ERR, "output %s: %s", o->name, err);
+		return -1;
+	}
+	return 0;
+}
+
+static void file_close(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+
+	file_flush(o);
+	if (f->fd >= 0 && f->path)
+		close(f->fd);
+	free(f->buf);
+	free(f->path);
+	free(o->name);
+	free(f);
+}
+
+static const struct output_ops file_ops = {
+	.write = file_write,
+	.flush = file_flush,
+	.reopen = file_reopen,
+	.close = file_close,
+};
+
+static struct output *make(const char *path, int fd, char *err, size_t errlen)
+{
+	struct file_output *f = calloc(1, sizeof(*f));
+	if (!f || !(f->buf = malloc(FILE_BUF)) ||
+	    !(f->base.name = path ? malloc(strlen(path) + 6) : strdup("stdout")) ||
+	    (path && !(f->path = strdup(path)))) {
+		if (f) {
+			free(f->buf);
+			free(f->base.name);
+			free(f);
+		}
+		snprintf(err, errlen, "out of memory");
+		if (path)
+			close(fd);
+		return NULL;
+	}
+	if (path)
+		sprintf(f->base.name, "file:%s", path);
+	f->base.ops = &file_ops;
+	f->fd = fd;
+	f->cap = FILE_BUF;
+	return &f->base;
+}
+
+struct output *output_file_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open_path(path, err, errlen);
+	return fd < 0 ? NULL : make(path, fd, err, errlen);
+}
+
+struct output *output_stdout_open(char *err, size_t errlen)
+{
+	return make(NULL, STDOUT_FILENO, err, errlen);
+}

@@ -1,1 +1,230 @@
-/* placeholder */
+#include "record.h"
+
+#include <libaudit.h>
+#include <string.h>
+
+/* --- record type names -> numbers, cached ------------------------------- */
+
+#define TYPE_CACHE_SIZE 512 /* power of two; libaudit knows ~250 names */
+#define TYPE_NAME_MAX 32
+
+static struct {
+	char name[TYPE_NAME_MAX];
+	uint8_t len;
+	int type;
+} type_cache[TYPE_CACHE_SIZE];
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int type_from_libaudit(const char *name, size_t len)
+{
+	char tmp[TYPE_NAME_MAX];
+	uint64_t n;
+
+	if (len > 9 && !memcmp(name, "UNKNOWN[", 8) && name[len - 1] == ']')
+		return interp_u64(name + 8, len - 9, 10, &n) && n < 65536 ? (int)n : 0;
+	memcpy(tmp, name, len);
+	tmp[len] = 0;
+	int t = audit_name_to_msg_type(tmp);
+	return t > 0 ? t : 0;
+}
+
+int record_type_number(const char *name, size_t len)
+{
+	if (len == 0 || len >= TYPE_NAME_MAX)
+		return 0;
+	uint32_t h = hash_bytes(name, len);
+	for (uint32_t i = 0; i < 8; i++) {
+		size_t slot = (h + i) & (TYPE_CACHE_SIZE - 1);
+		if (type_cache[slot].len == 0) {
+			int t = type_from_libaudit(name, len);
+			memcpy(type_cache[slot].name, name, len);
+			type_cache[slot].len = (uint8_t)len;
+			type_cache[slot].type = t;
+			return t;
+		}
+		if (type_cache[slot].len == len && !memcmp(type_cache[slot].name, name, len))
+			return type_cache[slot].type;
+	}
+	/* a neighbourhood full of other names (hostile input): no caching */
+	return type_from_libaudit(name, len);
+}
+
+/* --- header --------------------------------------------------------------- */
+
+static bool starts(const char *p, const char *end, const char *lit, size_t n)
+{
+	return (size_t)(end - p) >= n && !memcmp(p, lit, n);
+}
+
+static bool parse_u(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	while (p < end && *p >= '0' && *p <= '9') {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return false;
+		p++;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+int record_parse_header(const char *line, size_t len, struct record_hdr *h)
+{
+	const char *p = line, *end = line + len;
+	uint64_t v;
+
+	memset(h, 0, sizeof(*h));
+	if (starts(p, end, "node=", 5)) {
+		p += 5;
+		h->node.p = p;
+		while (p < end && *p != ' ')
+			p++;
+		h->node.len = (size_t)(p - h->node.p);
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (!starts(p, end, "type=", 5))
+		return -1;
+	p += 5;
+	h->type_name.p = p;
+	while (p < end && *p != ' ')
+		p++;
+	h->type_name.len = (size_t)(p - h->type_name.p);
+	if (h->type_name.len == 0)
+		return -1;
+	while (p < end && *p == ' ')
+		p++;
+	if (!starts(p, end, "msg=audit(", 10))
+		return -1;
+	p += 10;
+	if (!parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+		return -1;
+	if (!parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
+		return -1;
+	h->msec = (uint32_t)v;
+	if (!parse_u(&p, end, UINT32_MAX, &v) || !starts(p, end, "):", 2))
+		return -1;
+	h->serial = (uint32_t)v;
+	p += 2;
+	while (p < end && *p == ' ')
+		p++;
+
+	const char *sep = memchr(p, RECORD_ENRICHED_SEP, (size_t)(end - p));
+	h->body.p = p;
+	h->body.len = (size_t)((sep ? sep : end) - p);
+	if (sep) {
+		h->enriched.p = sep + 1;
+		h->enriched.len = (size_t)(end - sep - 1);
+	}
+	h->type = record_type_number(h->type_name.p, h->type_name.len);
+	return 0;
+}
+
+/* --- fields --------------------------------------------------------------- */
+
+struct splitter {
+	struct field *out;
+	size_t max, n;
+	bool truncated;
+};
+
+static void add(struct splitter *s, const char *k, size_t kl, const char *v, size_t vl)
+{
+	if (s->n == s->max) {
+		s->truncated = true;
+		return;
+	}
+	s->out[s->n].key = (struct strv){k, kl};
+	s->out[s->n].val = (struct strv){v, vl};
+	s->n++;
+}
+
+/* The end of a value starting at p: a quoted value runs to its closing quote
+ * (auditd hex-encodes values that would contain one), a braced one to '}'. */
+static const char *value_end(const char *p, const char *end)
+{
+	char close = 0;
+
+	if (p < end && (*p == '"' || *p == '\''))
+		close = *p;
+	else if (p < end && *p == '{')
+		close = '}';
+	if (close) {
+		const char *q = memchr(p + 1, close, (size_t)(end - p - 1));
+		if (q)
+			return q + 1;
+	}
+	while (p < end && *p != ' ')
+		p++;
+	return p;
+}
+
+static void split(struct splitter *s, const char *p, const char *end, bool nested)
+{
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		if (p >= end)
+			break;
+		const char *k = p;
+		while (p < end && *p != '=' && *p != ' ')
+			p++;
+		if (p >= end || *p == ' ') {
+			/* a word without '=': keep it, keyless */
+			if (*k == '{' || *k == '\'' || *k == '"')
+				p = value_end(k, end);
+			add(s, k, 0, k, (size_t)(p - k));
+			continue;
+		}
+		size_t kl = (size_t)(p - k);
+		const char *v = ++p;
+		p = value_end(v, end);
+		size_t vl = (size_t)(p - v);
+		if (!nested && kl == 3 && !memcmp(k, "msg", 3) && vl >= 2 && *v == '\'' &&
+		    v[vl - 1] == '\'') {
+			size_t before = s->n;
+			split(s, v + 1, v + vl - 1, true);
+			/* free text inside msg='...': keep the whole text as well */
+			for (size_t i = before; i < s->n; i++) {
+				if (s->out[i].key.len == 0) {
+					add(s, "msg", 3, v + 1, vl - 2);
+					break;
+				}
+			}
+			continue;
+		}
+		add(s, k, kl, v, vl);
+	}
+}
+
+size_t record_fields(struct strv body, struct field *out, size_t max, bool *truncated)
+{
+	struct splitter s = {out, max, 0, false};
+
+	split(&s, body.p, body.p + body.len, false);
+	if (truncated)
+		*truncated = s.truncated;
+	return s.n;
+}
+
+const struct field *record_field(const struct field *f, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].key.len == kl && !memcmp(f[i].key.p, key, kl))
+			return &f[i];
+	return NULL;
+}

@@ -1,0 +1,81 @@
+/* event: the records of one audit event, as reassembled.
+ *
+ * The reassembly queue copies each record's line once into its event's
+ * buffer (a record must outlive the read buffer it arrived in); everything
+ * later points into that buffer. */
+#ifndef AUDISP_ECS_EVENT_H
+#define AUDISP_ECS_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+enum event_done {
+	EVENT_DONE_EOE,        /* its EOE record arrived */
+	EVENT_DONE_STANDALONE, /* a record type that never has companions */
+	EVENT_DONE_TIMEOUT,    /* end_of_event_timeout passed without EOE */
+	EVENT_DONE_CAPACITY,   /* max_inflight (or the per-event bound) exceeded */
+	EVENT_DONE_FLUSH,      /* EOF or shutdown */
+};
+
+struct event_rec {
+	uint32_t off, len; /* the line in the event's buffer */
+	int type;
+};
+
+struct event {
+	/* identity */
+	uint32_t serial;
+	uint32_t msec;
+	uint64_t sec;
+	uint16_t node_id;
+	/* records, in arrival order */
+	char *buf;
+	size_t len, cap;
+	struct event_rec *recs;
+	size_t nrec, caprec;
+	/* bookkeeping for the queue */
+	double created;
+	enum event_done done;
+	bool late; /* its serial had already been written once */
+	struct event *hnext;         /* hash chain */
+	struct event *older, *newer; /* creation order */
+};
+
+/* Appends one record line. Returns -1 when memory is exhausted. */
+int event_add_record(struct event *ev, const char *line, size_t len, int type);
+void event_clear(struct event *ev);
+void event_release(struct event *ev);
+
+/* A completed event with every record parsed: what the document writer reads. */
+#define EVENT_MAX_FIELDS 512
+
+struct parsed_rec {
+	struct record_hdr hdr;
+	struct field *fields; /* raw part */
+	size_t nfields;
+	struct field *efields; /* enriched part */
+	size_t nefields;
+	struct strv line;
+};
+
+struct parsed_event {
+	const struct event *ev;
+	struct parsed_rec *recs;
+	size_t nrec, caprec;
+	struct field *fields; /* storage for all records' fields */
+	size_t nfields, capfields;
+	bool fields_truncated;
+};
+
+/* Parses every record of ev into pe (reusing pe's storage). Returns -1 when
+ * memory is exhausted. */
+int event_parse(const struct event *ev, struct parsed_event *pe);
+void parsed_event_free(struct parsed_event *pe);
+
+/* The first record of a type, or NULL. */
+const struct parsed_rec *event_find(const struct parsed_event *pe, int type);
+
+#endif

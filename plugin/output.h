@@ -1,0 +1,56 @@
+/* output: where documents go. Each kind (file/stdout now; syslog and journal
+ * later) implements the same small set of operations; the daemon holds a set
+ * of outputs and hands every document to each. */
+#ifndef AUDISP_ECS_OUTPUT_H
+#define AUDISP_ECS_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* One finished document, as outputs see it. */
+struct doc {
+	const char *json; /* one JSON object followed by '\n' */
+	size_t len;       /* bytes including the '\n' */
+};
+
+struct output;
+
+struct output_ops {
+	/* Takes one document; may buffer it. Returns -1 on a counted failure. */
+	int (*write)(struct output *o, const struct doc *d);
+	/* Pushes buffered documents out (input went idle, or shutdown). */
+	int (*flush)(struct output *o);
+	/* Reopens files after rotation (SIGHUP). */
+	int (*reopen)(struct output *o);
+	void (*close)(struct output *o);
+};
+
+struct output {
+	const struct output_ops *ops;
+	char *name; /* the spec, for messages */
+	uint64_t errors;
+};
+
+/* Opens an output from its spec; NULL with a message in err on failure. */
+struct output *output_open(const struct output_spec *spec, char *err, size_t errlen);
+
+/* The file and stdout outputs (output_file.c). */
+struct output *output_file_open(const char *path, char *err, size_t errlen);
+struct output *output_stdout_open(char *err, size_t errlen);
+
+struct output_set {
+	struct output *o[CONFIG_MAX_OUTPUTS];
+	size_t n;
+};
+
+/* Opens every configured output, or none: on error the set is empty and err
+ * says which failed and why. */
+int outputs_open(struct output_set *s, const struct config *c, char *err, size_t errlen);
+void outputs_write(struct output_set *s, const struct doc *d);
+void outputs_flush(struct output_set *s);
+void outputs_reopen(struct output_set *s);
+void outputs_close(struct output_set *s);
+
+#endif
