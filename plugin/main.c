@@ -1,1 +1,386 @@
-int main(void) { return 0; }
+/* audisp-ecs: the auditd plugin's entry point. Reads the command line and
+ * the configuration, wires input -> reassembly -> ECS documents -> outputs on
+ * one libev loop, and handles signals. */
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ecs.h"
+#include "idcache.h"
+#include "input.h"
+#include "interpret.h"
+#include "normalize.h"
+#include "output.h"
+#include "reassembly.h"
+#include "stats.h"
+
+#define PROG "audisp-ecs"
+
+struct daemon {
+	struct ev_loop *loop;
+	const char *config_path; /* NULL: built-in defaults */
+	struct config cfg;
+	struct output_spec cli_out[CONFIG_MAX_OUTPUTS]; /* -o, replacing the config's */
+	size_t n_cli_out;
+	struct output_set outs;
+	struct normtab *nt;
+	struct reassembly *reasm;
+	struct ecs_writer *ecs;
+	struct ecs_options eopt;
+	struct input in;
+	int in_fd;
+	ev_timer deadline;
+	ev_prepare rearm;
+	ev_signal sig_hup, sig_term, sig_int, sig_usr1;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"NAME\n"
+"    audisp-ecs - write Linux audit events as Elastic Common Schema JSON\n"
+"\n"
+"SYNOPSIS\n"
+"    audisp-ecs [-c FILE] [-i FILE] [-o SPEC]... [-t]\n"
+"    audisp-ecs -h | -V\n"
+"\n"
+"DESCRIPTION\n"
+"    An auditd plugin. auditd starts it (see /etc/audit/plugins.d/audisp-ecs.conf)\n"
+"    and writes every audit record to its standard input. audisp-ecs gathers the\n"
+"    records of each event by serial number, normalizes the event and writes one\n"
+"    ECS 8.11 JSON document per event, one per line, to its outputs.\n"
+"\n"
+"    With no arguments it reads " AUDISP_ECS_DEFAULT_CONFIG " if that file\n"
+"    exists (built-in defaults otherwise) and records from standard input until\n"
+"    end of file.\n"
+"\n"
+"OPTIONS\n"
+"    -c FILE   Read the configuration from FILE (key = value lines, see\n"
+"              audisp-ecs.conf). -c /dev/null means all defaults.\n"
+"    -i FILE   Read records from FILE instead of standard input: a recorded\n"
+"              plugin stream or an audit.log. Every open event is written at\n"
+"              end of file, then audisp-ecs exits 0. -i - is standard input.\n"
+"    -o SPEC   Write documents to SPEC, replacing the configured outputs; may be\n"
+"              repeated. SPEC is stdout or file:/absolute/path.\n"
+"    -t        Check the configuration, print it is fine, and exit.\n"
+"    -h        Print this help and exit.\n"
+"    -V        Print the version and exit.\n"
+"\n"
+"SIGNALS\n"
+"    SIGHUP    Reload the configuration and reopen output files (logrotate).\n"
+"              A configuration with errors is refused; the old one stays.\n"
+"    SIGTERM, SIGINT\n"
+"              Write every event still being gathered, then exit 0.\n"
+"    SIGUSR1   Log the counters (records in, events out, drops) to syslog.\n"
+"\n"
+"EXIT STATUS\n"
+"    0 on end of input or a stop signal; 1 when the configuration, an output\n"
+"    or the input cannot be used; 2 on a usage error.\n"
+"\n"
+"FILES\n"
+"    " AUDISP_ECS_DEFAULT_CONFIG "\n"
+"    /etc/audit/plugins.d/audisp-ecs.conf\n"
+"    " CONFIG_DEFAULT_OUTPUT "  (default output, without the file: prefix)\n");
+}
+
+/* --- events out ----------------------------------------------------------- */
+
+static void on_event(struct event *ev, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct doc doc;
+
+	if (ecs_write_event(d->ecs, ev, d->nt, &d->eopt, &doc) < 0) {
+		stats.events_failed++;
+		if (stats.events_failed <= 10 || stats.events_failed % 1000 == 0)
+			syslog(LOG_ERR, "event %u: document could not be built (%llu so far)",
+			       ev->serial, (unsigned long long)stats.events_failed);
+		return;
+	}
+	stats.events_out++;
+	outputs_write(&d->outs, &doc);
+}
+
+/* --- input ---------------------------------------------------------------- */
+
+static void on_line(const char *line, size_t len, void *ctx)
+{
+	struct daemon *d = ctx;
+	if (reasm_push(d->reasm, line, len, ev_now(d->loop)) < 0 &&
+	    (stats.lines_bad <= 10 || stats.lines_bad % 1000 == 0))
+		syslog(LOG_WARNING, "not an audit record, dropped (%llu so far): %.80s",
+		       (unsigned long long)stats.lines_bad, line);
+}
+
+static void on_idle(void *ctx)
+{
+	struct daemon *d = ctx;
+	outputs_flush(&d->outs);
+}
+
+static void log_stats(const char *why)
+{
+	char buf[1024];
+	stats_format(buf, sizeof(buf));
+	syslog(LOG_INFO, "%s: %s", why, buf);
+}
+
+static void finish(struct daemon *d)
+{
+	reasm_flush(d->reasm);
+	outputs_flush(&d->outs);
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void on_eof(void *ctx, int err)
+{
+	struct daemon *d = ctx;
+	if (err)
+		syslog(LOG_ERR, "reading records: %s", strerror(err));
+	finish(d);
+}
+
+/* The reassembly deadline: re-armed before the loop sleeps, so it always
+ * matches the oldest open event. */
+static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	reasm_expire(d->reasm, ev_now(loop));
+	outputs_flush(&d->outs);
+}
+
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct daemon *d = w->data;
+	double at = reasm_next_deadline(d->reasm);
+
+	if (at < 0) {
+		ev_timer_stop(loop, &d->deadline);
+		return;
+	}
+	double in = at - ev_now(loop);
+	if (ev_is_active(&d->deadline) && ev_timer_remaining(loop, &d->deadline) <= in + 0.001 &&
+	    ev_timer_remaining(loop, &d->deadline) >= in - 0.05)
+		return;
+	ev_timer_stop(loop, &d->deadline);
+	ev_timer_set(&d->deadline, in > 0 ? in : 0, 0);
+	ev_timer_start(loop, &d->deadline);
+}
+
+/* --- configuration -------------------------------------------------------- */
+
+static int load_config(struct daemon *d, struct config *c, char *err, size_t errlen)
+{
+	if (d->config_path && config_load(c, d->config_path, err, errlen) < 0)
+		return -1;
+	if (d->n_cli_out && config_set_outputs(c, d->cli_out, d->n_cli_out) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void apply_config(struct daemon *d)
+{
+	d->eopt.resolve_ids = d->cfg.resolve_ids;
+	if (d->reasm)
+		reasm_set_limits(d->reasm, d->cfg.max_inflight, d->cfg.end_of_event_timeout);
+}
+
+static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct config c;
+	struct output_set outs;
+	char err[512];
+
+	config_defaults(&c);
+	if (load_config(d, &c, err, sizeof(err)) < 0) {
+		syslog(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+		config_free(&c);
+		return;
+	}
+	/* open the new outputs before letting go of the old ones */
+	outputs_flush(&d->outs);
+	if (outputs_open(&outs, &c, err, sizeof(err)) < 0) {
+		syslog(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+		config_free(&c);
+		outputs_reopen(&d->outs);
+		return;
+	}
+	outputs_close(&d->outs);
+	d->outs = outs;
+	config_free(&d->cfg);
+	d->cfg = c;
+	apply_config(d);
+	idcache_flush();
+	syslog(LOG_NOTICE, "configuration reloaded, outputs reopened");
+}
+
+static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	syslog(LOG_NOTICE, "signal %d: writing open events and stopping", w->signum);
+	input_stop(&d->in);
+	finish(d);
+}
+
+static void on_sigusr1(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	log_stats("status");
+}
+
+/* auditd 3.0 starts plugins with signals blocked and an odd umask. */
+static void reset_process_state(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	umask(077);
+}
+
+static void start_signal(struct daemon *d, ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int),
+			 int sig)
+{
+	ev_signal_init(w, cb, sig);
+	w->data = d;
+	ev_signal_start(d->loop, w);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = {.in_fd = STDIN_FILENO};
+	const char *input_path = NULL;
+	bool check_only = false, config_given = false;
+	char err[512];
+	int opt;
+
+	reset_process_state();
+	while ((opt = getopt(argc, argv, "c:i:o:tVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			d.config_path = optarg;
+			config_given = true;
+			break;
+		case 'i':
+			input_path = optarg;
+			break;
+		case 'o':
+			if (d.n_cli_out == CONFIG_MAX_OUTPUTS) {
+				fprintf(stderr, PROG ": at most %d outputs\n", CONFIG_MAX_OUTPUTS);
+				return 2;
+			}
+			if (config_parse_output(optarg, &d.cli_out[d.n_cli_out], err, sizeof(err)) < 0) {
+				fprintf(stderr, PROG ": -o %s: %s\n", optarg, err);
+				return 2;
+			}
+			d.n_cli_out++;
+			break;
+		case 't':
+			check_only = true;
+			break;
+		case 'V':
+			printf(PROG " %s\n", AUDISP_ECS_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, PROG ": unexpected argument '%s' (see -h)\n", argv[optind]);
+		return 2;
+	}
+	if (!config_given && access(AUDISP_ECS_DEFAULT_CONFIG, F_OK) == 0)
+		d.config_path = AUDISP_ECS_DEFAULT_CONFIG;
+
+	/* messages go to syslog; also to stderr when a person is watching */
+	int logopt = LOG_PID;
+	if (input_path || check_only || isatty(STDERR_FILENO))
+		logopt |= LOG_PERROR;
+	openlog(PROG, logopt, LOG_DAEMON);
+
+	config_defaults(&d.cfg);
+	if (load_config(&d, &d.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 1;
+	}
+	d.nt = normtab_load(NULL, err, sizeof(err));
+	if (!d.nt) {
+		fprintf(stderr, PROG ": normalizations: %s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		printf(PROG ": configuration %s is fine\n", d.config_path ? d.config_path : "(built-in)");
+		normtab_free(d.nt);
+		config_free(&d.cfg);
+		return 0;
+	}
+	if (input_path && strcmp(input_path, "-") != 0) {
+		d.in_fd = open(input_path, O_RDONLY | O_CLOEXEC);
+		if (d.in_fd < 0) {
+			fprintf(stderr, PROG ": %s: %s\n", input_path, strerror(errno));
+			return 1;
+		}
+	}
+	if (outputs_open(&d.outs, &d.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 1;
+	}
+
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	idcache_init(600);
+	d.ecs = ecs_writer_new();
+	d.reasm = reasm_new(d.cfg.max_inflight, d.cfg.end_of_event_timeout, on_event, &d);
+	struct input_handlers h = {on_line, on_idle, on_eof, &d};
+	if (!d.loop || !d.ecs || !d.reasm ||
+	    input_start(&d.in, d.loop, d.in_fd, INPUT_MAX_LINE, &h) < 0) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	apply_config(&d);
+	ev_timer_init(&d.deadline, on_deadline, 0, 0);
+	d.deadline.data = &d;
+	ev_prepare_init(&d.rearm, on_prepare);
+	d.rearm.data = &d;
+	ev_prepare_start(d.loop, &d.rearm);
+	ev_unref(d.loop); /* the prepare watcher alone must not keep the loop alive */
+	start_signal(&d, &d.sig_hup, on_sighup, SIGHUP);
+	start_signal(&d, &d.sig_term, on_stop, SIGTERM);
+	start_signal(&d, &d.sig_int, on_stop, SIGINT);
+	start_signal(&d, &d.sig_usr1, on_sigusr1, SIGUSR1);
+	for (ev_signal *s = &d.sig_hup; s <= &d.sig_usr1; s++)
+		ev_unref(d.loop); /* nor the signal watchers: input decides */
+
+	ev_run(d.loop, 0);
+
+	log_stats("stopped");
+	input_stop(&d.in);
+	outputs_close(&d.outs);
+	reasm_free(d.reasm);
+	ecs_writer_free(d.ecs);
+	normtab_free(d.nt);
+	idcache_free();
+	interp_free();
+	config_free(&d.cfg);
+	for (size_t i = 0; i < d.n_cli_out; i++)
+		free(d.cli_out[i].path);
+	if (d.in_fd != STDIN_FILENO)
+		close(d.in_fd);
+	ev_loop_destroy(d.loop);
+	closelog();
+	return 0;
+}
