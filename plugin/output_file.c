@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,13 @@ static int file_flush(struct output *o)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* stdout may share a non-blocking file description with stdin */
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = {.fd = f->fd, .events = POLLOUT};
+			if (poll(&p, 1, 1000) > 0)
+				continue;
+			errno = EAGAIN;
+		}
 		int e = n < 0 ? errno : EIO;
 		/* a partial line must not stay in the file */
 		const char *nl = done ? memrchr(f->buf, '\n', done) : NULL;
