@@ -29,6 +29,9 @@ static int type_from_libaudit(const char *name, size_t len)
 
 	if (len > 9 && !memcmp(name, "UNKNOWN[", 8) && name[len - 1] == ']')
 		return interp_u64(name + 8, len - 9, 10, &n) && n < 65536 ? (int)n : 0;
+	/* libaudit reads a C string: a NUL would make it see only a prefix */
+	if (memchr(name, 0, len))
+		return 0;
 	memcpy(tmp, name, len);
 	tmp[len] = 0;
 	int t = audit_name_to_msg_type(tmp);
