@@ -248,7 +248,11 @@ static bool ident_of(struct ecs_writer *w, const struct field *f, const struct f
 	out->unset = v == IDCACHE_UNSET;
 	if (ef) {
 		enriched_text(ef, &out->name);
-		return true;
+		/* auditd writes "unknown(1001)" for ids without a name */
+		if (out->name.len >= 8 && !memcmp(out->name.p, "unknown(", 8))
+			out->name = (struct strv){NULL, 0};
+		else
+			return true;
 	}
 	if (out->unset) {
 		out->name = (struct strv){"unset", 5};
@@ -275,6 +279,7 @@ struct gathered {
 	const struct parsed_rec *syscall;
 	const struct parsed_rec *cwd, *proctitle, *sockaddr;
 	const struct norm_rule *rule;
+	const char *action; /* the rule's, refined by action_field */
 	int machine;
 	int nr;
 	const struct parsed_rec *paths[64];
@@ -282,6 +287,7 @@ struct gathered {
 	const struct parsed_rec *object_path;
 	struct sockaddr_info sa;
 	bool have_sa;
+	const char *syscall_name; /* NULL if unknown */
 	struct strv type_lower;
 };
 
@@ -297,6 +303,9 @@ static void fill_slots(struct ecs_writer *w, const struct parsed_rec *r)
 		}
 	}
 }
+
+static const struct field *find_any(struct ecs_writer *w, const struct gathered *g,
+				    const char *const *names, const struct parsed_rec **in);
 
 static void gather(struct ecs_writer *w, const struct normtab *nt, struct gathered *g)
 {
@@ -339,10 +348,28 @@ static void gather(struct ecs_writer *w, const struct normtab *nt, struct gather
 		if (field_u64(w->slot[K_SYSCALL], &nr) && nr < 100000)
 			g->nr = (int)nr;
 	}
+	if (g->machine >= 0 && g->nr >= 0)
+		g->syscall_name = interp_syscall_name(g->machine, g->nr);
 	if (g->primary == g->syscall && g->syscall)
 		g->rule = normtab_syscall(nt, g->machine, g->nr);
 	else
 		g->rule = normtab_record(nt, g->primary->hdr.type);
+
+	g->action = g->rule->action;
+	if (g->rule->action_field) {
+		const char *names[2] = {g->rule->action_field, NULL};
+		const struct field *f = find_any(w, g, names, NULL);
+		struct strv v = f ? f->val : (struct strv){NULL, 0};
+		if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+			v.p++;
+			v.len -= 2;
+		}
+		for (const struct norm_action_value *av = g->rule->action_values; f && av->value; av++)
+			if (!strcmp(av->value, "*") || streq(v, av->value)) {
+				g->action = av->action;
+				break;
+			}
+	}
 
 	if (w->slot[K_SADDR])
 		g->have_sa = interp_sockaddr(w->slot[K_SADDR]->val.p, w->slot[K_SADDR]->val.len,
@@ -403,20 +430,34 @@ static const struct field *find_any(struct ecs_writer *w, const struct gathered 
 	return NULL;
 }
 
-/* A summary value: names for ids (when resolving), decoded text otherwise. */
-static bool summary_value(struct ecs_writer *w, const struct parsed_rec *r, const struct field *f,
-			  const struct ecs_options *o, struct strv *out)
+/* A summary value: names for ids (when resolving), a socket address for
+ * saddr, names for arch/syscall, decoded text otherwise. */
+static bool summary_value(struct ecs_writer *w, const struct gathered *g, const struct parsed_rec *r,
+			  const struct field *f, const struct ecs_options *o, struct strv *out)
 {
 	const struct name_slot *ns = lookup_name(w, f->key);
+	struct strv v;
+
 	if (ns && ns->id) {
 		struct ident id;
 		const struct field *ef = r && r->nefields ? enriched_for(r, f->key) : NULL;
 		if (!ident_of(w, f, ef, ns->id, o, &id))
 			return false;
-		*out = (o->resolve_ids || id.unset) && id.name.len ? id.name : id.id;
-		return out->len > 0;
+		v = (o->resolve_ids || id.unset) && id.name.len ? id.name : id.id;
+	} else if (ns && ns->key == K_SADDR) {
+		if (!g->have_sa)
+			return false;
+		const char *a = g->sa.addr[0] ? g->sa.addr : g->sa.path;
+		v = (struct strv){a, strlen(a)};
+	} else if (ns && ns->key == K_SYSCALL && g->syscall_name) {
+		v = (struct strv){g->syscall_name, strlen(g->syscall_name)};
+	} else if (!value_text(w, f, &v)) {
+		return false;
 	}
-	return value_text(w, f, out);
+	if (!v.len)
+		return false;
+	*out = v;
+	return true;
 }
 
 /* --- writing -------------------------------------------------------------- */
@@ -480,7 +521,7 @@ static void write_str_list(struct jsonw *j, const char *key, const char *const *
 
 static const char *sa_direction(const struct gathered *g, bool *dest)
 {
-	const char *name = g->machine >= 0 && g->nr >= 0 ? interp_syscall_name(g->machine, g->nr) : NULL;
+	const char *name = g->syscall_name;
 	*dest = true;
 	if (!name)
 		return NULL;
@@ -497,11 +538,11 @@ static void write_event_section(struct ecs_writer *w, const struct gathered *g, 
 	struct jsonw *j = &w->w;
 	jsonw_keyz(j, "event");
 	jsonw_object_begin(j);
-	kv_strz(j, "kind", "event");
+	kv_strz(j, "kind", g->rule->ecs_kind ? g->rule->ecs_kind : "event");
 	kv_strz(j, "module", "auditd");
 	write_str_list(j, "category", g->rule->category);
 	write_str_list(j, "type", g->rule->type);
-	kv_strz(j, "action", g->rule->action);
+	kv_strz(j, "action", g->action);
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
 	jsonw_keyz(j, "sequence");
 	jsonw_uint(j, w->pe.ev->serial);
@@ -764,7 +805,7 @@ static void gather_people(struct ecs_writer *w, const struct gathered *g,
 	const struct parsed_rec *rec[4] = {subj_rec[0], subj_rec[1], obj_rec[0], obj_rec[1]};
 	for (int i = 0; i < 4; i++)
 		if (maps[i] && src[i] &&
-		    mapped_ident(w, rec[i], src[i], o, maps[i] == NORM_MAP_GROUP, &id))
+		    mapped_ident(w, rec[i], src[i], o, maps[i] == NORM_MAP_GROUP, &id) && !id.unset)
 			apply_map(p, maps[i], &id);
 }
 
@@ -970,9 +1011,8 @@ static void write_data_value(struct ecs_writer *w, const struct gathered *g, con
 		jsonw_stringz(j, interp_machine_name(g->machine));
 		return;
 	}
-	if (ns && ns->key == K_SYSCALL && g->machine >= 0 && g->nr >= 0 &&
-	    interp_syscall_name(g->machine, g->nr)) {
-		jsonw_stringz(j, interp_syscall_name(g->machine, g->nr));
+	if (ns && ns->key == K_SYSCALL && g->syscall_name) {
+		jsonw_stringz(j, g->syscall_name);
 		return;
 	}
 	if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
@@ -1076,12 +1116,19 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	const struct field *howf = find_any(w, &g, howl, &how_rec);
 	for (int i = 0; i < 2; i++) {
 		if (subj[i])
-			summary_value(w, subj_rec[i], subj[i], o, &actor[i]);
+			summary_value(w, &g, subj_rec[i], subj[i], o, &actor[i]);
 		if (obj[i])
-			summary_value(w, obj_rec[i], obj[i], o, &object[i]);
+			summary_value(w, &g, obj_rec[i], obj[i], o, &object[i]);
 	}
 	if (howf)
-		summary_value(w, how_rec, howf, o, &how);
+		summary_value(w, &g, how_rec, howf, o, &how);
+	/* a socket object: its port is the secondary object */
+	if (obj[0] && lookup_name(w, obj[0]->key) && lookup_name(w, obj[0]->key)->key == K_SADDR &&
+	    !object[1].len && g.have_sa && g.sa.port >= 0) {
+		char *port = arena_alloc(&w->arena, 8);
+		if (port)
+			object[1] = (struct strv){port, (size_t)snprintf(port, 8, "%d", g.sa.port)};
+	}
 	if (!obj[0] && g.object_path) {
 		const struct field *f = record_field(g.object_path->fields, g.object_path->nfields, "name");
 		if (f)
@@ -1143,7 +1190,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "secondary", actor[1]);
 		jsonw_object_end(j);
 	}
-	kv_strz(j, "action", g.rule->action);
+	kv_strz(j, "action", g.action);
 	if (object[0].len || object[1].len || otype) {
 		jsonw_keyz(j, "object");
 		jsonw_object_begin(j);

@@ -177,6 +177,8 @@ static const char *value_end(const char *p, const char *end)
 
 static void split(struct splitter *s, const char *p, const char *end, bool nested)
 {
+	long last_bare = -1; /* the last field added, if its value is bare */
+
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\n'))
 			p++;
@@ -186,9 +188,17 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 		while (p < end && *p != '=' && *p != ' ')
 			p++;
 		if (p >= end || *p == ' ') {
-			/* a word without '=': keep it, keyless */
+			/* a word without '=' */
 			if (*k == '{' || *k == '\'' || *k == '"')
 				p = value_end(k, end);
+			/* inside msg='...', user-space writers put spaces in bare
+			 * values ("op=adding user id=1001"): it belongs to the value
+			 * before it, which runs on to here */
+			if (nested && last_bare >= 0 && (size_t)last_bare == s->n - 1) {
+				struct strv *v = &s->out[last_bare].val;
+				v->len = (size_t)(p - v->p);
+				continue;
+			}
 			add(s, k, 0, k, (size_t)(p - k));
 			continue;
 		}
@@ -210,6 +220,7 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			continue;
 		}
 		add(s, k, kl, v, vl);
+		last_bare = vl && *v != '"' && *v != '\'' && *v != '{' && s->n ? (long)s->n - 1 : -1;
 	}
 }
 
