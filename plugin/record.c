@@ -219,8 +219,11 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			}
 			continue;
 		}
+		size_t before = s->n;
 		add(s, k, kl, v, vl);
-		last_bare = vl && *v != '"' && *v != '\'' && *v != '{' && s->n ? (long)s->n - 1 : -1;
+		/* only a field actually added (not one dropped at max) may run on */
+		last_bare = vl && *v != '"' && *v != '\'' && *v != '{' && s->n > before
+				? (long)s->n - 1 : -1;
 	}
 }
 
