@@ -235,9 +235,38 @@ static void unlink_event(struct reassembly *r, struct event *e)
 	stats.pending_events = r->nopen;
 }
 
-static void complete(struct reassembly *r, struct event *e, enum event_done why)
+static struct event *take_event(struct reassembly *r)
 {
-	unlink_event(r, e);
+	struct event *e = r->pool;
+	if (e) {
+		r->pool = e->hnext;
+		r->npool--;
+		return e;
+	}
+	return calloc(1, sizeof(*e));
+}
+
+static void give_back(struct reassembly *r, struct event *e)
+{
+	event_clear(e);
+	e->hnext = r->pool;
+	r->pool = e;
+	r->npool++;
+}
+
+static void set_identity(struct event *e, const struct record_hdr *h, uint16_t node, double now)
+{
+	e->serial = h->serial;
+	e->sec = h->sec;
+	e->msec = h->msec;
+	e->node_id = node;
+	e->created = now;
+	e->late = false;
+}
+
+/* Hands a completed event (already out of the queue) to the sink. */
+static void deliver(struct reassembly *r, struct event *e, enum event_done why)
+{
 	e->done = why;
 	switch (why) {
 	case EVENT_DONE_EOE: stats.done_eoe++; break;
@@ -248,10 +277,13 @@ static void complete(struct reassembly *r, struct event *e, enum event_done why)
 	}
 	if (e->nrec)
 		r->sink(e, r->ctx);
-	event_clear(e);
-	e->hnext = r->pool;
-	r->pool = e;
-	r->npool++;
+	give_back(r, e);
+}
+
+static void complete(struct reassembly *r, struct event *e, enum event_done why)
+{
+	unlink_event(r, e);
+	deliver(r, e, why);
 }
 
 static struct event *open_event(struct reassembly *r, const struct record_hdr *h, uint16_t node,
@@ -260,19 +292,10 @@ static struct event *open_event(struct reassembly *r, const struct record_hdr *h
 	while (r->nopen >= r->max_inflight && r->oldest)
 		complete(r, r->oldest, EVENT_DONE_CAPACITY);
 
-	struct event *e = r->pool;
-	if (e) {
-		r->pool = e->hnext;
-		r->npool--;
-	} else if (!(e = calloc(1, sizeof(*e)))) {
+	struct event *e = take_event(r);
+	if (!e)
 		return NULL;
-	}
-	e->serial = h->serial;
-	e->sec = h->sec;
-	e->msec = h->msec;
-	e->node_id = node;
-	e->created = now;
-	e->late = false;
+	set_identity(e, h, node, now);
 	size_t b = bucket_of(r, h->serial, node);
 	e->hnext = r->buckets[b];
 	r->buckets[b] = e;
@@ -330,6 +353,21 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 	}
 	if (late)
 		stats.late_records++;
+	if (reasm_type_is_standalone(h.type)) {
+		/* complete at once: it never takes a place in the queue, so it
+		 * must not push an open kernel event out either */
+		e = take_event(r);
+		if (!e || event_add_record(e, line, len, h.type) < 0) {
+			stats.events_failed++;
+			if (e)
+				give_back(r, e);
+			return 0;
+		}
+		set_identity(e, &h, node, now);
+		e->late = late;
+		deliver(r, e, EVENT_DONE_STANDALONE);
+		return 0;
+	}
 	e = open_event(r, &h, node, now);
 	if (!e || event_add_record(e, line, len, h.type) < 0) {
 		stats.events_failed++;
@@ -338,8 +376,6 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		return 0;
 	}
 	e->late = late;
-	if (reasm_type_is_standalone(h.type))
-		complete(r, e, EVENT_DONE_STANDALONE);
 	return 0;
 }
 

@@ -37,11 +37,14 @@ struct field {
 };
 
 /* Splits "k=v k2=\"v 2\" msg='a=b c=d'" into fields, at most max. A quoted
- * msg='...' (user-space records) is flattened into its own fields; if it
- * holds free text, the whole text is kept as field "msg" too. Words without
- * '=' (as in AVC's "avc:  denied  { read } for") are kept with an empty key
- * so nothing is lost. Returns the number of fields; *truncated is set when
- * more than max were present. */
+ * msg='...' (user-space records) is flattened into its own fields. Inside
+ * it, user-space writers leave spaces in bare values ("op=adding user
+ * id=1001", "text=free words"): a word without '=' after a bare value
+ * extends that value. Free text with no value before it (USER_AVC's
+ * "avc:  denied ...") keeps the whole text as field "msg" too. Elsewhere,
+ * words without '=' (AVC's "avc:  denied  { read } for") are kept with an
+ * empty key so nothing is lost. Returns the number of fields; *truncated is
+ * set when more than max were present. */
 size_t record_fields(struct strv body, struct field *out, size_t max, bool *truncated);
 
 /* The first field named key, or NULL. */

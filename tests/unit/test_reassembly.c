@@ -434,6 +434,30 @@ static void test_capacity(void **state)
 	sink_free(&s);
 }
 
+/* A standalone record completes at once without a place in the queue: it
+ * must not push an open kernel event out when the queue is full. */
+static void test_standalone_does_not_evict(void **state)
+{
+	struct sink s = {0};
+	struct reassembly *r = reasm_new(2, 100.0, on_event, &s);
+
+	push(r, "SYSCALL", 1);
+	push(r, "SYSCALL", 2);
+	push(r, "USER_ACCT", 3);
+	push(r, "DAEMON_START", 4);
+	assert_int_equal(s.n, 2);
+	assert_done(&s, 0, 3, 1, EVENT_DONE_STANDALONE);
+	assert_done(&s, 1, 4, 1, EVENT_DONE_STANDALONE);
+	assert_int_equal(reasm_open_events(r), 2);
+	assert_int_equal(stats.done_capacity, 0);
+	push(r, "EOE", 1);
+	push(r, "EOE", 2);
+	assert_done(&s, 2, 1, 1, EVENT_DONE_EOE);
+	assert_done(&s, 3, 2, 1, EVENT_DONE_EOE);
+	reasm_free(r);
+	sink_free(&s);
+}
+
 static void test_interleaved(void **state)
 {
 	enum { N = 24 };
@@ -1336,6 +1360,7 @@ int main(void)
 	    T(test_standalone_rule),
 	    T(test_timeout_and_deadline),
 	    T(test_capacity),
+	    T(test_standalone_does_not_evict),
 	    T(test_interleaved),
 	    T(test_interleaved_nodes),
 	    T(test_event_identity),
