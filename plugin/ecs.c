@@ -964,6 +964,42 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 	jsonw_object_end(j);
 }
 
+/* A set of keys already written into one JSON object: hostile input may
+ * repeat a key any number of times, and a document never repeats one. */
+struct keyset {
+	struct strv *slot;
+	size_t mask;
+};
+
+static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	ks->slot = arena_alloc(&w->arena, cap * sizeof(*ks->slot));
+	ks->mask = cap - 1;
+	if (ks->slot)
+		memset(ks->slot, 0, cap * sizeof(*ks->slot));
+	return ks->slot != NULL;
+}
+
+/* True if key was not in the set (and is now). */
+static bool keyset_add(struct keyset *ks, const char *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 16777619u;
+	for (size_t i = h & ks->mask;; i = (i + 1) & ks->mask) {
+		struct strv *e = &ks->slot[i];
+		if (!e->p) {
+			*e = (struct strv){k, n};
+			return true;
+		}
+		if (e->len == n && !memcmp(e->p, k, n))
+			return false;
+	}
+}
+
 /* auditd.paths: every PATH record, its fields as strings. */
 static void write_paths(struct ecs_writer *w, const struct gathered *g)
 {
@@ -974,10 +1010,14 @@ static void write_paths(struct ecs_writer *w, const struct gathered *g)
 	jsonw_array_begin(j);
 	for (size_t i = 0; i < g->npaths; i++) {
 		const struct parsed_rec *r = g->paths[i];
+		struct keyset ks;
+		if (!keyset_init(w, &ks, r->nfields))
+			continue;
 		jsonw_object_begin(j);
 		for (size_t f = 0; f < r->nfields; f++) {
 			struct strv v;
-			if (!r->fields[f].key.len || !value_text(w, &r->fields[f], &v))
+			if (!r->fields[f].key.len || !value_text(w, &r->fields[f], &v) ||
+			    !keyset_add(&ks, r->fields[f].key.p, r->fields[f].key.len))
 				continue;
 			jsonw_key(j, r->fields[f].key.p, r->fields[f].key.len);
 			jsonw_string(j, v.p, v.len);
@@ -1025,12 +1065,81 @@ static void write_data_value(struct ecs_writer *w, const struct gathered *g, con
 	jsonw_string(j, v.p, v.len);
 }
 
+static void data_open(struct jsonw *j, bool *open)
+{
+	if (!*open) {
+		jsonw_keyz(j, "data");
+		jsonw_object_begin(j);
+		*open = true;
+	}
+}
+
+/* Words without '=' in a record: AVC's "avc:  denied  { read write } for"
+ * becomes seresult=denied and seperms=read,write (as go-libaudit names
+ * them); any other words are kept, joined, as "unparsed", never dropped. */
+static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks,
+			  bool *open)
+{
+	struct jsonw *j = &w->w;
+	size_t total = 0, n = 0;
+	const struct field *prev = NULL;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!r->fields[i].key.len)
+			total += r->fields[i].val.len + 1;
+	if (!total)
+		return;
+	char *rest = arena_alloc(&w->arena, total);
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		if (f->key.len)
+			continue;
+		struct strv v = f->val;
+		if (v.len >= 2 && v.p[0] == '{' && v.p[v.len - 1] == '}' &&
+		    keyset_add(ks, "seperms", 7)) {
+			/* "{ read write }" -> "read,write" */
+			char *perms = arena_alloc(&w->arena, v.len);
+			size_t pn = 0;
+			for (size_t k = 1; perms && k + 1 < v.len; k++) {
+				if (v.p[k] != ' ')
+					perms[pn++] = v.p[k];
+				else if (pn && perms[pn - 1] != ',')
+					perms[pn++] = ',';
+			}
+			while (pn && perms[pn - 1] == ',')
+				pn--;
+			data_open(j, open);
+			jsonw_keyz(j, "seperms");
+			jsonw_string(j, perms ? perms : "", pn);
+		} else if (prev && streq(prev->val, "avc:") && keyset_add(ks, "seresult", 8)) {
+			data_open(j, open);
+			jsonw_keyz(j, "seresult");
+			jsonw_string(j, v.p, v.len);
+		} else if (!streq(v, "avc:") && !streq(v, "for") && rest) {
+			if (n)
+				rest[n++] = ' ';
+			memcpy(rest + n, v.p, v.len);
+			n += v.len;
+		}
+		prev = f;
+	}
+	if (n && keyset_add(ks, "unparsed", 8)) {
+		data_open(j, open);
+		jsonw_keyz(j, "unparsed");
+		jsonw_string(j, rest, n);
+	}
+}
+
 static void write_data(struct ecs_writer *w, const struct gathered *g)
 {
 	struct jsonw *j = &w->w;
-	struct strv written[128];
-	size_t nw = 0;
+	struct keyset ks;
 	bool open = false;
+
+	if (!keyset_init(w, &ks, w->pe.nfields + 1))
+		return;
+	if (g->have_sa)
+		keyset_add(&ks, "socket", 6); /* ours, written last */
 	const struct parsed_rec *order[2] = {g->primary, g->syscall};
 
 	for (size_t pass = 0; pass < 2 + w->pe.nrec; pass++) {
@@ -1047,22 +1156,13 @@ static void write_data(struct ecs_writer *w, const struct gathered *g)
 			const struct name_slot *ns = lookup_name(w, f->key);
 			if (ns && ns->key && consumed(ns->key))
 				continue;
-			bool dup = false;
-			for (size_t k = 0; k < nw && !dup; k++)
-				dup = written[k].len == f->key.len &&
-				      !memcmp(written[k].p, f->key.p, f->key.len);
-			if (dup)
+			if (!keyset_add(&ks, f->key.p, f->key.len))
 				continue;
-			if (nw < sizeof(written) / sizeof(*written))
-				written[nw++] = f->key;
-			if (!open) {
-				jsonw_keyz(j, "data");
-				jsonw_object_begin(j);
-				open = true;
-			}
+			data_open(j, &open);
 			jsonw_key(j, f->key.p, f->key.len);
 			write_data_value(w, g, f, ns);
 		}
+		write_keyless(w, r, &ks, &open);
 	}
 	if (g->have_sa) {
 		if (!open) {
@@ -1162,7 +1262,10 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	write_user(w, &g, o, &people);
 	write_file(w, &g, o);
 	write_network(w, &g, &ip);
-	write_related(w, &people, ip, &actor[0]);
+	/* the actor is a user unless the rule names a label (scontext) or such */
+	const struct name_slot *ans = subj[0] ? lookup_name(w, subj[0]->key) : NULL;
+	bool actor_is_user = ans && (ans->id || ans->key == K_ACCT);
+	write_related(w, &people, ip, actor_is_user ? &actor[0] : &(struct strv){NULL, 0});
 	write_tags(w);
 
 	jsonw_keyz(j, "auditd");
