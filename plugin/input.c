@@ -80,6 +80,30 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+void input_drain(struct input *in, size_t max_bytes)
+{
+	size_t got = 0;
+
+	if (!in->buf || !ev_is_active(&in->io))
+		return;
+	while (got < max_bytes) {
+		ssize_t n = read(in->io.fd, in->buf + in->len, in->cap - in->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		in->len += (size_t)n;
+		deliver_lines(in);
+	}
+	/* a last line without its newline: the writer is gone or stopping */
+	if (in->len && !in->skipping) {
+		stats.lines_in++;
+		in->h.line(in->buf, in->len, in->h.ctx);
+	}
+	in->len = 0;
+}
+
 int input_start(struct input *in, struct ev_loop *loop, int fd, size_t max_line,
 		const struct input_handlers *h)
 {

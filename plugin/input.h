@@ -36,6 +36,9 @@ struct input {
 /* Starts watching fd. Returns -1 on allocation failure. */
 int input_start(struct input *in, struct ev_loop *loop, int fd, size_t max_line,
 		const struct input_handlers *h);
+/* Reads and delivers what is already waiting, without blocking, up to
+ * max_bytes (on SIGTERM: records auditd already wrote must not be lost). */
+void input_drain(struct input *in, size_t max_bytes);
 void input_stop(struct input *in);
 
 #endif

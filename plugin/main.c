@@ -230,6 +230,7 @@ static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
 	syslog(LOG_NOTICE, "signal %d: writing open events and stopping", w->signum);
+	input_drain(&d->in, 256 * 1024 * 1024);
 	input_stop(&d->in);
 	finish(d);
 }
