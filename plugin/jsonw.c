@@ -1,1 +1,517 @@
-/* placeholder */
+/* jsonw: a small streaming JSON writer. See jsonw.h for the contract.
+ *
+ * Every public call works out an upper bound for what it will append, makes
+ * room for it once (geometric growth), and then writes through a plain
+ * pointer. A string of n bytes never takes more than 6n bytes once escaped
+ * (\u00XX is the longest form; U+FFFD is 3 bytes for 1 invalid byte; valid
+ * UTF-8 is copied 1:1), so the bound is cheap and exact enough.
+ */
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Smallest buffer we allocate; a typical document is ~730 bytes. */
+#define JSONW_MIN_CAP 1024
+
+/* Bytes that can be copied as they are: printable ASCII but '"', '\\' and
+ * 0x7f. Everything else (controls, 0x7f, bytes >= 0x80) takes the slow path. */
+static const unsigned char plain[256] = {
+	[0x20] = 1, [0x21] = 1, /* 0x22 '"' */ [0x23] = 1, [0x24] = 1, [0x25] = 1,
+	[0x26] = 1, [0x27] = 1, [0x28] = 1, [0x29] = 1, [0x2a] = 1, [0x2b] = 1,
+	[0x2c] = 1, [0x2d] = 1, [0x2e] = 1, [0x2f] = 1, [0x30] = 1, [0x31] = 1,
+	[0x32] = 1, [0x33] = 1, [0x34] = 1, [0x35] = 1, [0x36] = 1, [0x37] = 1,
+	[0x38] = 1, [0x39] = 1, [0x3a] = 1, [0x3b] = 1, [0x3c] = 1, [0x3d] = 1,
+	[0x3e] = 1, [0x3f] = 1, [0x40] = 1, [0x41] = 1, [0x42] = 1, [0x43] = 1,
+	[0x44] = 1, [0x45] = 1, [0x46] = 1, [0x47] = 1, [0x48] = 1, [0x49] = 1,
+	[0x4a] = 1, [0x4b] = 1, [0x4c] = 1, [0x4d] = 1, [0x4e] = 1, [0x4f] = 1,
+	[0x50] = 1, [0x51] = 1, [0x52] = 1, [0x53] = 1, [0x54] = 1, [0x55] = 1,
+	[0x56] = 1, [0x57] = 1, [0x58] = 1, [0x59] = 1, [0x5a] = 1, [0x5b] = 1,
+	/* 0x5c '\\' */ [0x5d] = 1, [0x5e] = 1, [0x5f] = 1, [0x60] = 1, [0x61] = 1,
+	[0x62] = 1, [0x63] = 1, [0x64] = 1, [0x65] = 1, [0x66] = 1, [0x67] = 1,
+	[0x68] = 1, [0x69] = 1, [0x6a] = 1, [0x6b] = 1, [0x6c] = 1, [0x6d] = 1,
+	[0x6e] = 1, [0x6f] = 1, [0x70] = 1, [0x71] = 1, [0x72] = 1, [0x73] = 1,
+	[0x74] = 1, [0x75] = 1, [0x76] = 1, [0x77] = 1, [0x78] = 1, [0x79] = 1,
+	[0x7a] = 1, [0x7b] = 1, [0x7c] = 1, [0x7d] = 1, [0x7e] = 1,
+};
+
+/* Short escapes; 0 means "use \u00XX". */
+static const char short_esc[0x20] = {
+	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+};
+
+static const char hexdig[16] = "0123456789abcdef";
+
+/* SWAR: does the 8-byte word hold any byte that is not plain (see above)?
+ * Exact as a yes/no answer: each term is the classic has-zero / has-less-than
+ * test, which borrows only past a byte that really matches, so a word of
+ * plain bytes never says yes. escape_into() relies on that: after a yes it
+ * scans bytewise, unbounded, for the special byte. It does not say where. */
+static inline bool word_has_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"');
+	uint64_t b = x ^ (ones * '\\');
+	uint64_t d = x ^ (ones * 0x7f);
+	uint64_t t = ((x - ones * 0x20) & ~x)     /* byte < 0x20 (or >= 0x80) */
+		| ((q - ones) & ~q)               /* byte == '"' */
+		| ((b - ones) & ~b)               /* byte == '\\' */
+		| ((d - ones) & ~d)               /* byte == 0x7f */
+		| x;                              /* byte >= 0x80 */
+	return (t & highs) != 0;
+}
+
+/* Length of a well-formed UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0 if
+ * s[0] does not start one. Unicode 15, table 3-7. */
+static inline size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	if (c >= 0xc2 && c <= 0xdf) {
+		if (n >= 2 && (s[1] & 0xc0) == 0x80)
+			return 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		unsigned char lo = 0x80, hi = 0xbf;
+		if (c == 0xe0)
+			lo = 0xa0;      /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;      /* surrogates */
+		if (n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80)
+			return 3;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		unsigned char lo = 0x80, hi = 0xbf;
+		if (c == 0xf0)
+			lo = 0x90;      /* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;      /* > U+10FFFF */
+		if (n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
+		    (s[3] & 0xc0) == 0x80)
+			return 4;
+	}
+	return 0;
+}
+
+static inline uint64_t load64(const unsigned char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	return x;
+}
+
+static inline uint32_t load32(const unsigned char *s)
+{
+	uint32_t x;
+	memcpy(&x, s, 4);
+	return x;
+}
+
+static inline uint16_t load16(const unsigned char *s)
+{
+	uint16_t x;
+	memcpy(&x, s, 2);
+	return x;
+}
+
+/* The k (1..7) bytes at s as a little-endian word, without reading past
+ * them: two overlapping loads. The unused high bytes are padded with 'a' so
+ * that they look plain to word_has_special(). */
+static inline uint64_t load_tail(const unsigned char *s, size_t k)
+{
+	uint64_t x;
+	if (k >= 4)
+		x = load32(s) | (uint64_t)load32(s + k - 4) << (8 * (k - 4));
+	else if (k >= 2)
+		x = load16(s) | (uint64_t)load16(s + k - 2) << (8 * (k - 2));
+	else
+		x = s[0];
+	return x | (0x6161616161616161ULL & (~0ULL << (8 * k)));
+}
+
+/* Stores the low k (1..7) bytes of x (as loaded by load_tail) at d. */
+static inline void store_tail(char *d, const unsigned char *s, size_t k)
+{
+	if (k >= 4) {
+		uint32_t a = load32(s), b = load32(s + k - 4);
+		memcpy(d, &a, 4);
+		memcpy(d + k - 4, &b, 4);
+	} else if (k >= 2) {
+		uint16_t a = load16(s), b = load16(s + k - 2);
+		memcpy(d, &a, 2);
+		memcpy(d + k - 2, &b, 2);
+	} else {
+		d[0] = (char)s[0];
+	}
+}
+
+/* The escaping proper. dst must hold 6 * len bytes.
+ *
+ * Plain text is checked and copied a word at a time, the last 1..7 bytes
+ * with overlapping loads and stores, so short strings (the common case)
+ * cost a couple of branches and no memcpy call. A word holding a special
+ * byte is finished bytewise up to that byte, which is then escaped. */
+static inline __attribute__((always_inline)) size_t
+escape_into(char *dst, const unsigned char *s, size_t len)
+{
+	char *d = dst;
+	const unsigned char *end = s + len;
+
+	while (s < end) {
+		size_t left = (size_t)(end - s);
+		if (left >= 8) {
+			uint64_t x = load64(s);
+			if (!word_has_special(x)) {
+				memcpy(d, &x, 8);
+				d += 8;
+				s += 8;
+				continue;
+			}
+		} else if (!word_has_special(load_tail(s, left))) {
+			store_tail(d, s, left);
+			d += left;
+			break;
+		}
+		/* a special byte within the next 8 */
+		while (plain[*s])
+			*d++ = (char)*s++;
+
+		unsigned char c = *s;
+		if (c < 0x80) {
+			*d++ = '\\';
+			if (c == '"' || c == '\\') {
+				*d++ = (char)c;
+			} else if (c < 0x20 && short_esc[c]) {
+				*d++ = short_esc[c];
+			} else {
+				d[0] = 'u';
+				d[1] = '0';
+				d[2] = '0';
+				d[3] = hexdig[c >> 4];
+				d[4] = hexdig[c & 0xf];
+				d += 5;
+			}
+			s++;
+		} else {
+			size_t n = utf8_seq(s, (size_t)(end - s));
+			if (n) {
+				do
+					*d++ = (char)*s++;
+				while (--n);
+			} else {
+				d[0] = (char)0xef;
+				d[1] = (char)0xbf;
+				d[2] = (char)0xbd;
+				d += 3;
+				s++;
+			}
+		}
+	}
+	return (size_t)(d - dst);
+}
+
+size_t jsonw_escape(char *dst, const char *s, size_t len)
+{
+	if (!s || !dst)
+		return 0;
+	return escape_into(dst, (const unsigned char *)s, len);
+}
+
+/* ---- buffer */
+
+static bool grow(struct jsonw *w, size_t need)
+{
+	size_t cap = w->cap ? w->cap : JSONW_MIN_CAP;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2) {
+			cap = need;
+			break;
+		}
+		cap *= 2;
+	}
+	char *nb = realloc(w->buf, cap);
+	if (!nb) {
+		w->failed = true;
+		return false;
+	}
+	w->buf = nb;
+	w->cap = cap;
+	return true;
+}
+
+/* Room for n more bytes plus the trailing NUL; returns where to write, or
+ * NULL (and the writer is failed). */
+static inline char *reserve(struct jsonw *w, size_t n)
+{
+	if (__builtin_expect(w->failed, 0))
+		return NULL;
+	if (__builtin_expect(w->len + n + 1 <= w->cap && n < SIZE_MAX / 2, 1))
+		return w->buf + w->len;
+	if (n > SIZE_MAX - 1 - w->len) {
+		w->failed = true;
+		return NULL;
+	}
+	size_t need = w->len + n + 1;
+	if (need > w->cap && !grow(w, need))
+		return NULL;
+	return w->buf + w->len;
+}
+
+/* Bytes written so far end at p: update len and keep the buffer a C string. */
+static inline void commit(struct jsonw *w, char *p)
+{
+	*p = '\0';
+	w->len = (size_t)(p - w->buf);
+}
+
+/* A value (or key) is about to be written at the current level: does it need
+ * a comma? Also records that the level is no longer empty. */
+static inline bool take_comma(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return false;
+	}
+	if (w->depth <= 0)
+		return false; /* top level: documents are separated by the caller */
+	bool *ne = &w->nonempty[w->depth - 1];
+	bool comma = *ne;
+	*ne = true;
+	return comma;
+}
+
+/* ---- lifecycle */
+
+void jsonw_init(struct jsonw *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+void jsonw_free(struct jsonw *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}
+
+void jsonw_reset(struct jsonw *w)
+{
+	w->len = 0;
+	if (w->buf)
+		w->buf[0] = '\0';
+	w->depth = 0;
+	w->failed = false;
+	w->after_key = false;
+	memset(w->nonempty, 0, sizeof(w->nonempty));
+}
+
+bool jsonw_failed(const struct jsonw *w)
+{
+	return w->failed;
+}
+
+/* ---- containers */
+
+static void open_container(struct jsonw *w, char c)
+{
+	if (w->failed)
+		return;
+	if (w->depth < 0 || w->depth >= JSONW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	char *p = reserve(w, 2);
+	if (!p)
+		return;
+	if (take_comma(w))
+		*p++ = ',';
+	*p++ = c;
+	commit(w, p);
+	w->nonempty[w->depth] = false;
+	w->depth++;
+}
+
+static void close_container(struct jsonw *w, char c)
+{
+	if (w->failed)
+		return;
+	if (w->depth <= 0 || w->depth > JSONW_MAX_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	char *p = reserve(w, 1);
+	if (!p)
+		return;
+	*p++ = c;
+	commit(w, p);
+	w->depth--;
+	w->after_key = false;
+}
+
+void jsonw_object_begin(struct jsonw *w) { open_container(w, '{'); }
+void jsonw_object_end(struct jsonw *w) { close_container(w, '}'); }
+void jsonw_array_begin(struct jsonw *w) { open_container(w, '['); }
+void jsonw_array_end(struct jsonw *w) { close_container(w, ']'); }
+
+/* ---- strings and keys */
+
+/* Bound for an escaped string of len bytes plus `extra` bytes around it;
+ * SIZE_MAX when that does not fit in a size_t (reserve() then fails). */
+static inline size_t escaped_bound(size_t len, size_t extra)
+{
+	if (len > (SIZE_MAX - extra) / 6)
+		return SIZE_MAX;
+	return 6 * len + extra;
+}
+
+/* [,]"escaped"[:] */
+static void write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
+{
+	if (w->failed)
+		return;
+	if (!s)
+		len = 0;
+	char *p = reserve(w, escaped_bound(len, 4));
+	if (!p)
+		return;
+	if (take_comma(w))
+		*p++ = ',';
+	*p++ = '"';
+	if (len)
+		p += escape_into(p, (const unsigned char *)s, len);
+	*p++ = '"';
+	if (key) {
+		*p++ = ':';
+		w->after_key = true;
+	}
+	commit(w, p);
+}
+
+void jsonw_key(struct jsonw *w, const char *key, size_t len)
+{
+	write_quoted(w, key, len, true);
+}
+
+void jsonw_keyz(struct jsonw *w, const char *key)
+{
+	write_quoted(w, key, key ? strlen(key) : 0, true);
+}
+
+void jsonw_string(struct jsonw *w, const char *s, size_t len)
+{
+	if (!s)
+		jsonw_null(w);
+	else
+		write_quoted(w, s, len, false);
+}
+
+void jsonw_stringz(struct jsonw *w, const char *s)
+{
+	if (!s)
+		jsonw_null(w);
+	else
+		write_quoted(w, s, strlen(s), false);
+}
+
+/* ---- scalars */
+
+static const char digit_pairs[201] =
+	"00010203040506070809"
+	"10111213141516171819"
+	"20212223242526272829"
+	"30313233343536373839"
+	"40414243444546474849"
+	"50515253545556575859"
+	"60616263646566676869"
+	"70717273747576777879"
+	"80818283848586878889"
+	"90919293949596979899";
+
+static inline int count_digits(uint64_t v)
+{
+	int n = 1;
+	for (;;) {
+		if (v < 10) return n;
+		if (v < 100) return n + 1;
+		if (v < 1000) return n + 2;
+		if (v < 10000) return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* Writes v's decimal digits ending at end (exclusive). */
+static inline void put_digits(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
+}
+
+static void write_number(struct jsonw *w, bool neg, uint64_t mag)
+{
+	/* ',' + '-' + 20 digits */
+	char *p = reserve(w, 22);
+	if (!p)
+		return;
+	if (take_comma(w))
+		*p++ = ',';
+	if (neg)
+		*p++ = '-';
+	int n = count_digits(mag);
+	put_digits(p + n, mag);
+	commit(w, p + n);
+}
+
+void jsonw_int(struct jsonw *w, int64_t v)
+{
+	if (v < 0)
+		write_number(w, true, (uint64_t)0 - (uint64_t)v);
+	else
+		write_number(w, false, (uint64_t)v);
+}
+
+void jsonw_uint(struct jsonw *w, uint64_t v)
+{
+	write_number(w, false, v);
+}
+
+static void write_literal(struct jsonw *w, const char *lit, size_t n)
+{
+	char *p = reserve(w, n + 1);
+	if (!p)
+		return;
+	if (take_comma(w))
+		*p++ = ',';
+	memcpy(p, lit, n);
+	commit(w, p + n);
+}
+
+void jsonw_bool(struct jsonw *w, bool v)
+{
+	if (v)
+		write_literal(w, "true", 4);
+	else
+		write_literal(w, "false", 5);
+}
+
+void jsonw_null(struct jsonw *w)
+{
+	write_literal(w, "null", 4);
+}
+
+void jsonw_raw(struct jsonw *w, const char *s, size_t len)
+{
+	if (!s || !len)
+		return;
+	char *p = reserve(w, len);
+	if (!p)
+		return;
+	memcpy(p, s, len);
+	commit(w, p + len);
+}

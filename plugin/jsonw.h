@@ -14,7 +14,21 @@
  *     U+FFFD (one replacement per invalid byte), so the output is deterministic.
  *
  * Allocation failure is sticky: the writer stops growing, sets `failed`, and
- * the caller drops the document (jsonw_failed()).
+ * the caller drops the document (jsonw_failed()). Nesting deeper than
+ * JSONW_MAX_DEPTH open containers, or closing more than were opened, also sets
+ * `failed`. Once failed, every call is a no-op until jsonw_reset().
+ *
+ * Commas: a value or key gets a preceding ',' when its container already holds
+ * something, except a value right after its key. Top-level values (depth 0)
+ * never get one, so several documents can share a buffer, separated by
+ * jsonw_raw(w, "\n", 1).
+ *
+ * The output is w->buf[0 .. w->len). buf is NULL until the first write; after
+ * that buf[len] is always '\0', so buf can be used as a C string (but a
+ * string containing U+0000 is written escaped, so it holds no other NUL).
+ * Each call reserves its worst case (6 bytes per string byte) up front, so
+ * the buffer may grow beyond what the document needs; it is kept across
+ * jsonw_reset().
  */
 #ifndef AUDISP_ECS_JSONW_H
 #define AUDISP_ECS_JSONW_H
@@ -39,7 +53,8 @@ struct jsonw {
 
 void jsonw_init(struct jsonw *w);
 void jsonw_free(struct jsonw *w);
-/* Forget the content but keep the buffer, for the next document. */
+/* Forget the content but keep the buffer, for the next document. Also clears
+ * `failed` and all nesting state. */
 void jsonw_reset(struct jsonw *w);
 bool jsonw_failed(const struct jsonw *w);
 
@@ -48,11 +63,13 @@ void jsonw_object_end(struct jsonw *w);
 void jsonw_array_begin(struct jsonw *w);
 void jsonw_array_end(struct jsonw *w);
 
-/* An object key; escaped like a string. */
+/* An object key; escaped like a string. A NULL key is written as "". */
 void jsonw_key(struct jsonw *w, const char *key, size_t len);
 /* Same, for a NUL-terminated key (usually a literal). */
 void jsonw_keyz(struct jsonw *w, const char *key);
 
+/* A NULL s is written as null. Embedded NULs are fine with the explicit
+ * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
 void jsonw_stringz(struct jsonw *w, const char *s);
 void jsonw_int(struct jsonw *w, int64_t v);
@@ -61,12 +78,13 @@ void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
 
 /* Appends bytes verbatim (e.g. the newline after a document). The caller
- * guarantees they keep the output valid. */
+ * guarantees they keep the output valid. Does not touch the comma/nesting
+ * state: no comma is inserted before them and none is implied after. */
 void jsonw_raw(struct jsonw *w, const char *s, size_t len);
 
 /* Escapes s into dst like jsonw_string's body (no quotes). Returns the number
  * of bytes written; dst must hold at least 6 * len bytes. For other modules
- * that need JSON-safe text without a writer. */
+ * that need JSON-safe text without a writer. No NUL terminator is written. */
 size_t jsonw_escape(char *dst, const char *s, size_t len);
 
 #endif

@@ -1,0 +1,241 @@
+/* libFuzzer harness for plugin/jsonw.c.
+ *
+ * Input layout: byte 0 is a delimiter; the rest is split on it into pieces.
+ * Each piece's first byte picks an operation, the remaining bytes are its
+ * string. The harness is a well-behaved caller (keys before values inside
+ * objects, containers closed in order), so the writer must always produce a
+ * document that json-c parses strictly, that is valid UTF-8 and that holds no
+ * raw control byte; and each string that was valid UTF-8 must come back from
+ * json-c exactly. Any violation aborts.
+ *
+ * Build: cmake -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+/* The writer is compiled into the harness rather than taken from libecscore:
+ * BUILD_FUZZERS instruments only the harness target, and libFuzzer needs
+ * coverage (and ASan/UBSan) inside jsonw.c itself. The harness defines every
+ * jsonw_* symbol, so the archive's copy is never pulled in. */
+#include "jsonw.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                 \
+	do {                                                                        \
+		if (!(cond)) {                                                      \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,      \
+				__LINE__, #cond);                                   \
+			abort();                                                    \
+		}                                                                   \
+	} while (0)
+
+/* Independent UTF-8 check: decode, then judge the code point. */
+static size_t seq_len(const uint8_t *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	uint32_t cp, min;
+
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2; cp = c & 0x1f; min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3; cp = c & 0x0f; min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4; cp = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t k = seq_len(s + i, n - i);
+		if (!k)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+static json_object *parse_all(const char *doc, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSONW_MAX_DEPTH + 8);
+	CHECK(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_object *o = json_tokener_parse_ex(tok, doc, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		fprintf(stderr, "json-c: %s at %zu of %zu\n",
+			json_tokener_error_desc(json_tokener_get_error(tok)),
+			json_tokener_get_parse_end(tok), len);
+		abort();
+	}
+	CHECK(json_tokener_get_parse_end(tok) == len);
+	json_tokener_free(tok);
+	return o;
+}
+
+static void check_output(const struct jsonw *w)
+{
+	CHECK(!jsonw_failed(w));
+	CHECK(w->depth == 0);
+	CHECK(w->buf && w->buf[w->len] == '\0');
+	CHECK(utf8_valid((const uint8_t *)w->buf, w->len));
+	for (size_t i = 0; i < w->len; i++)
+		CHECK((uint8_t)w->buf[i] >= 0x20 && (uint8_t)w->buf[i] != 0x7f);
+	json_object *o = parse_all(w->buf, w->len);
+	CHECK(o);
+	json_object_put(o);
+}
+
+/* One string alone: jsonw_escape matches the writer, the result is valid
+ * UTF-8 within the 6n bound, and valid input round-trips through json-c. */
+static void check_string(const uint8_t *s, size_t n)
+{
+	static struct jsonw one;
+	char *esc = malloc(6 * n + 1);
+	CHECK(esc);
+	size_t e = jsonw_escape(esc, (const char *)s, n);
+	CHECK(e <= 6 * n);
+	CHECK(utf8_valid((const uint8_t *)esc, e));
+
+	jsonw_reset(&one);
+	jsonw_array_begin(&one);
+	jsonw_string(&one, (const char *)s, n);
+	jsonw_array_end(&one);
+	check_output(&one);
+	CHECK(one.len == e + 4);
+	CHECK(memcmp(one.buf + 2, esc, e) == 0);
+
+	if (utf8_valid(s, n)) {
+		json_object *a = parse_all(one.buf, one.len);
+		json_object *v = json_object_array_get_idx(a, 0);
+		CHECK(json_object_is_type(v, json_type_string));
+		CHECK((size_t)json_object_get_string_len(v) == n);
+		CHECK(memcmp(json_object_get_string(v), s, n) == 0);
+		json_object_put(a);
+	}
+	free(esc);
+}
+
+static uint64_t load_u64(const uint8_t *s, size_t n)
+{
+	uint64_t v = 0;
+	memcpy(&v, s, n < 8 ? n : 8);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct jsonw w; /* reused across inputs, like the daemon does */
+	bool in_object[JSONW_MAX_DEPTH + 1];
+	int depth = 0;
+
+	if (size < 1)
+		return 0;
+	uint8_t delim = data[0];
+	const uint8_t *p = data + 1, *end = data + size;
+
+	jsonw_reset(&w);
+	/* top level: an object or an array, by the delimiter's low bit */
+	if (delim & 1) {
+		jsonw_object_begin(&w);
+		in_object[depth++] = true;
+	} else {
+		jsonw_array_begin(&w);
+		in_object[depth++] = false;
+	}
+
+	while (p < end) {
+		const uint8_t *q = memchr(p, delim, (size_t)(end - p));
+		if (!q)
+			q = end;
+		uint8_t op = p < q ? p[0] : 0;
+		const uint8_t *s = p < q ? p + 1 : p;
+		size_t n = (size_t)(q - s);
+		p = q < end ? q + 1 : end;
+
+		check_string(s, n);
+
+		if ((op & 7) == 4) {
+			/* close, unless that would end the document early */
+			if (depth > 1) {
+				if (in_object[depth - 1])
+					jsonw_object_end(&w);
+				else
+					jsonw_array_end(&w);
+				depth--;
+			}
+			continue;
+		}
+		/* every other op writes one value; inside an object, keyed by s */
+		if (in_object[depth - 1])
+			jsonw_key(&w, (const char *)s, n);
+		switch (op & 7) {
+		case 0:
+		case 1:
+			jsonw_string(&w, (const char *)s, n);
+			break;
+		case 2:
+		case 3:
+			if (depth == JSONW_MAX_DEPTH) {
+				/* one level too many: must fail, and stay failed */
+				size_t len = w.len;
+				if (op & 1)
+					jsonw_object_begin(&w);
+				else
+					jsonw_array_begin(&w);
+				CHECK(jsonw_failed(&w));
+				CHECK(w.len == len);
+				jsonw_string(&w, "x", 1);
+				CHECK(w.len == len);
+				return 0;
+			}
+			if (op & 1)
+				jsonw_object_begin(&w);
+			else
+				jsonw_array_begin(&w);
+			in_object[depth++] = op & 1;
+			break;
+		case 5:
+			if (op & 8)
+				jsonw_uint(&w, load_u64(s, n));
+			else
+				jsonw_int(&w, (int64_t)load_u64(s, n));
+			break;
+		case 6:
+			jsonw_bool(&w, op & 8);
+			break;
+		default:
+			jsonw_null(&w);
+			break;
+		}
+	}
+	while (depth > 0) {
+		if (in_object[--depth])
+			jsonw_object_end(&w);
+		else
+			jsonw_array_end(&w);
+	}
+	check_output(&w);
+	return 0;
+}
