@@ -258,15 +258,35 @@ static void start_signal(struct daemon *d, ev_signal *w, void (*cb)(struct ev_lo
 	ev_signal_start(d->loop, w);
 }
 
+static void daemon_free(struct daemon *d)
+{
+	input_stop(&d->in);
+	outputs_close(&d->outs);
+	reasm_free(d->reasm);
+	ecs_writer_free(d->ecs);
+	normtab_free(d->nt);
+	idcache_free();
+	interp_free();
+	config_free(&d->cfg);
+	for (size_t i = 0; i < d->n_cli_out; i++)
+		free(d->cli_out[i].path);
+	if (d->in_fd >= 0 && d->in_fd != STDIN_FILENO)
+		close(d->in_fd);
+	if (d->loop)
+		ev_loop_destroy(d->loop);
+	closelog();
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = {.in_fd = STDIN_FILENO};
 	const char *input_path = NULL;
 	bool check_only = false, config_given = false;
 	char err[512];
-	int opt;
+	int opt, rc = 1;
 
 	reset_process_state();
+	config_defaults(&d.cfg);
 	while ((opt = getopt(argc, argv, "c:i:o:tVh")) != -1) {
 		switch (opt) {
 		case 'c':
@@ -279,11 +299,13 @@ int main(int argc, char **argv)
 		case 'o':
 			if (d.n_cli_out == CONFIG_MAX_OUTPUTS) {
 				fprintf(stderr, PROG ": at most %d outputs\n", CONFIG_MAX_OUTPUTS);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			if (config_parse_output(optarg, &d.cli_out[d.n_cli_out], err, sizeof(err)) < 0) {
 				fprintf(stderr, PROG ": -o %s: %s\n", optarg, err);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			d.n_cli_out++;
 			break;
@@ -292,18 +314,22 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			printf(PROG " %s\n", AUDISP_ECS_VERSION);
-			return 0;
+			rc = 0;
+			goto out;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		default:
 			usage(stderr);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, PROG ": unexpected argument '%s' (see -h)\n", argv[optind]);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (!config_given && access(AUDISP_ECS_DEFAULT_CONFIG, F_OK) == 0)
 		d.config_path = AUDISP_ECS_DEFAULT_CONFIG;
@@ -314,32 +340,30 @@ int main(int argc, char **argv)
 		logopt |= LOG_PERROR;
 	openlog(PROG, logopt, LOG_DAEMON);
 
-	config_defaults(&d.cfg);
 	if (load_config(&d, &d.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
-		return 1;
+		goto out;
 	}
 	d.nt = normtab_load(NULL, err, sizeof(err));
 	if (!d.nt) {
 		fprintf(stderr, PROG ": normalizations: %s\n", err);
-		return 1;
+		goto out;
 	}
 	if (check_only) {
 		printf(PROG ": configuration %s is fine\n", d.config_path ? d.config_path : "(built-in)");
-		normtab_free(d.nt);
-		config_free(&d.cfg);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (input_path && strcmp(input_path, "-") != 0) {
 		d.in_fd = open(input_path, O_RDONLY | O_CLOEXEC);
 		if (d.in_fd < 0) {
 			fprintf(stderr, PROG ": %s: %s\n", input_path, strerror(errno));
-			return 1;
+			goto out;
 		}
 	}
 	if (outputs_open(&d.outs, &d.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
-		return 1;
+		goto out;
 	}
 
 	d.loop = ev_default_loop(EVFLAG_AUTO);
@@ -350,7 +374,7 @@ int main(int argc, char **argv)
 	if (!d.loop || !d.ecs || !d.reasm ||
 	    input_start(&d.in, d.loop, d.in_fd, INPUT_MAX_LINE, &h) < 0) {
 		fprintf(stderr, PROG ": out of memory\n");
-		return 1;
+		goto out;
 	}
 	apply_config(&d);
 	ev_timer_init(&d.deadline, on_deadline, 0, 0);
@@ -369,19 +393,8 @@ int main(int argc, char **argv)
 	ev_run(d.loop, 0);
 
 	log_stats("stopped");
-	input_stop(&d.in);
-	outputs_close(&d.outs);
-	reasm_free(d.reasm);
-	ecs_writer_free(d.ecs);
-	normtab_free(d.nt);
-	idcache_free();
-	interp_free();
-	config_free(&d.cfg);
-	for (size_t i = 0; i < d.n_cli_out; i++)
-		free(d.cli_out[i].path);
-	if (d.in_fd != STDIN_FILENO)
-		close(d.in_fd);
-	ev_loop_destroy(d.loop);
-	closelog();
-	return 0;
+	rc = 0;
+out:
+	daemon_free(&d);
+	return rc;
 }
