@@ -1,0 +1,351 @@
+#include "view.h"
+
+#include <libaudit.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idcache.h"
+
+static const char *const key_names[K_COUNT] = {
+	NULL,
+#define X(e, s) s,
+	VIEW_KEYS(X)
+#undef X
+};
+
+/* Keys whose values auditd writes as untrusted strings (quoted or hex). */
+static const char *const encoded_keys[] = {
+	"name", "cwd", "exe", "comm", "path", "dir", "proctitle", "key", "acct", "cmd", "watch",
+	"data", "ocomm", "new-disk", "old-disk", "new-fs", "old-fs", "new-chardev", "old-chardev",
+	"new-net", "old-net", "new-rng", "old-rng", "vm", "root_dir", "grp", "new_group",
+	"old_group", "unit", "sw", "cgroup", "table", "subj", "obj",
+};
+
+/* Keys that hold a user or group id, shown with their name. */
+static const char *const uid_keys[] = {"auid", "uid", "euid", "suid", "fsuid", "ouid",
+				       "old-auid", "new-auid", "old_auid", "new_auid",
+				       "sauid", "id", "inode_uid", "iuid", "obj_uid"};
+static const char *const gid_keys[] = {"gid", "egid", "sgid", "fsgid", "ogid", "new_gid",
+				       "old_gid", "inode_gid", "igid", "obj_gid"};
+
+/* Record types that only complete another record (the SYSCALL or the
+ * record written during it): they never name the event. */
+static const int aux_types[] = {
+	AUDIT_SYSCALL,  AUDIT_PATH,     AUDIT_IPC,     AUDIT_SOCKETCALL, AUDIT_SOCKADDR,
+	AUDIT_CWD,      AUDIT_EXECVE,   AUDIT_IPC_SET_PERM, AUDIT_MQ_OPEN, AUDIT_MQ_SENDRECV,
+	AUDIT_MQ_NOTIFY, AUDIT_MQ_GETSETATTR, AUDIT_FD_PAIR, AUDIT_OBJ_PID, AUDIT_BPRM_FCAPS,
+	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
+};
+
+static uint32_t hash_key(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)(s[i] | 0x20)) * 16777619u; /* case-blind */
+	return h;
+}
+
+static const struct name_slot *ht_find(const struct view *w, const char *s, size_t n, bool add)
+{
+	uint32_t h = hash_key(s, n);
+	for (uint32_t i = 0; i < VIEW_HT_SIZE; i++) {
+		const struct name_slot *e = &w->ht[(h + i) & (VIEW_HT_SIZE - 1)];
+		if (!e->name)
+			return add ? e : NULL;
+		if (e->len == n && !strncasecmp(e->name, s, n))
+			return e;
+	}
+	return NULL;
+}
+
+static void ht_add(struct view *w, const char *name, int key, int encoded, int id)
+{
+	struct name_slot *e = (struct name_slot *)ht_find(w, name, strlen(name), true);
+	if (!e->name) {
+		e->name = name;
+		e->len = (uint8_t)strlen(name);
+	}
+	if (key)
+		e->key = (uint8_t)key;
+	if (encoded)
+		e->encoded = 1;
+	if (id)
+		e->id = (uint8_t)id;
+}
+
+const struct name_slot *view_name(const struct view *w, struct strv k)
+{
+	return k.len && k.len < 64 ? ht_find(w, k.p, k.len, false) : NULL;
+}
+
+static bool is_aux(int type)
+{
+	for (size_t i = 0; i < sizeof(aux_types) / sizeof(*aux_types); i++)
+		if (aux_types[i] == type)
+			return true;
+	return false;
+}
+
+bool strv_eq(struct strv s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.len == n && !memcmp(s.p, lit, n);
+}
+
+/* --- values --------------------------------------------------------------- */
+
+/* A field's value as text: quotes stripped, hex decoded for encoded keys.
+ * False when absent ("(null)", "?", empty). */
+bool view_text(struct view *w, const struct field *f, struct strv *out)
+{
+	const struct name_slot *ns = view_name(w, f->key);
+	if (ns && ns->encoded)
+		return interp_untrusted(f->val.p, f->val.len, &w->arena, out);
+	struct strv v = f->val;
+	if (v.len >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.len - 1] == v.p[0]) {
+		v.p++;
+		v.len -= 2;
+	}
+	*out = v;
+	return v.len > 0 && !strv_eq(v, "?") && !strv_eq(v, "(null)");
+}
+
+static void enriched_text(const struct field *f, struct strv *out)
+{
+	struct strv v = f->val;
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+		v.p++;
+		v.len -= 2;
+	}
+	*out = v;
+}
+
+bool view_u64(const struct field *f, uint64_t *v)
+{
+	return f && interp_u64(f->val.p, f->val.len, 10, v);
+}
+
+void view_copy(struct view *w, const char *s, struct strv *out)
+{
+	size_t n = strlen(s);
+	char *p = arena_alloc(&w->arena, n + 1);
+	if (!p) {
+		*out = (struct strv){NULL, 0};
+		return;
+	}
+	memcpy(p, s, n + 1);
+	*out = (struct strv){p, n};
+}
+
+const struct field *view_enriched(const struct parsed_rec *r, struct strv key)
+{
+	for (size_t i = 0; i < r->nefields; i++)
+		if (r->efields[i].key.len == key.len &&
+		    !strncasecmp(r->efields[i].key.p, key.p, key.len))
+			return &r->efields[i];
+	return NULL;
+}
+
+bool view_ident(struct view *w, const struct field *f, const struct field *ef, int kind,
+		struct ident *out)
+{
+	uint64_t v;
+
+	memset(out, 0, sizeof(*out));
+	if (!f)
+		return false;
+	out->id = f->val;
+	if (!interp_u64(f->val.p, f->val.len, 10, &v))
+		return out->id.len > 0;
+	out->unset = v == IDCACHE_UNSET;
+	if (ef) {
+		enriched_text(ef, &out->name);
+		/* auditd writes "unknown(1001)" for ids without a name */
+		if (out->name.len >= 8 && !memcmp(out->name.p, "unknown(", 8))
+			out->name = (struct strv){NULL, 0};
+		else
+			return true;
+	}
+	if (out->unset) {
+		out->name = (struct strv){"unset", 5};
+		return true;
+	}
+	if (w->opt->resolve_ids) {
+		const char *n = kind == 2 ? idcache_group((uint32_t)v) : idcache_user((uint32_t)v);
+		if (n)
+			view_copy(w, n, &out->name);
+	}
+	return true;
+}
+
+/* --- the event, gathered -------------------------------------------------- */
+
+static void fill_slots(struct view *w, const struct parsed_rec *r)
+{
+	if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
+		return;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct name_slot *ns = view_name(w, r->fields[i].key);
+		if (ns && ns->key && !w->slot[ns->key]) {
+			w->slot[ns->key] = &r->fields[i];
+			w->eslot[ns->key] = r->nefields ? view_enriched(r, r->fields[i].key) : NULL;
+		}
+	}
+}
+
+
+static void gather(struct view *w, const struct normtab *nt)
+{
+	const struct parsed_event *pe = &w->pe;
+
+	/* forget the last event: everything after pe in struct view */
+	memset(&w->opt + 1, 0, sizeof(*w) - offsetof(struct view, opt) - sizeof(w->opt));
+	w->machine = -1;
+	w->nr = -1;
+	for (size_t i = 0; i < pe->nrec; i++) {
+		const struct parsed_rec *r = &pe->recs[i];
+		switch (r->hdr.type) {
+		case AUDIT_SYSCALL: if (!w->syscall) w->syscall = r; break;
+		case AUDIT_CWD: if (!w->cwd) w->cwd = r; break;
+		case AUDIT_PROCTITLE: if (!w->proctitle) w->proctitle = r; break;
+		case AUDIT_SOCKADDR: if (!w->sockaddr) w->sockaddr = r; break;
+		case AUDIT_PATH:
+			if (w->npaths < sizeof(w->paths) / sizeof(*w->paths))
+				w->paths[w->npaths++] = r;
+			break;
+		default:
+			if (!w->primary && !is_aux(r->hdr.type))
+				w->primary = r;
+		}
+	}
+	if (!w->primary)
+		w->primary = w->syscall ? w->syscall : &pe->recs[0];
+
+	fill_slots(w, w->primary);
+	if (w->syscall && w->syscall != w->primary)
+		fill_slots(w, w->syscall);
+	for (size_t i = 0; i < pe->nrec; i++)
+		if (&pe->recs[i] != w->primary && &pe->recs[i] != w->syscall)
+			fill_slots(w, &pe->recs[i]);
+
+	if (w->syscall && w->slot[K_ARCH] && w->slot[K_SYSCALL]) {
+		uint64_t nr;
+		w->machine = interp_arch_machine(w->slot[K_ARCH]->val.p, w->slot[K_ARCH]->val.len);
+		if (view_u64(w->slot[K_SYSCALL], &nr) && nr < 100000)
+			w->nr = (int)nr;
+	}
+	if (w->machine >= 0 && w->nr >= 0)
+		w->syscall_name = interp_syscall_name(w->machine, w->nr);
+	if (w->primary == w->syscall && w->syscall)
+		w->rule = normtab_syscall(nt, w->machine, w->nr);
+	else
+		w->rule = normtab_record(nt, w->primary->hdr.type);
+
+	w->action = w->rule->action;
+	if (w->rule->action_field) {
+		const char *names[2] = {w->rule->action_field, NULL};
+		const struct field *f = view_find(w, names, NULL);
+		struct strv v = f ? f->val : (struct strv){NULL, 0};
+		if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+			v.p++;
+			v.len -= 2;
+		}
+		for (const struct norm_action_value *av = w->rule->action_values; f && av->value; av++)
+			if (!strcmp(av->value, "*") || strv_eq(v, av->value)) {
+				w->action = av->action;
+				break;
+			}
+	}
+
+	if (w->slot[K_SADDR])
+		w->have_sa = interp_sockaddr(w->slot[K_SADDR]->val.p, w->slot[K_SADDR]->val.len,
+					     &w->sa) == 0;
+
+	/* the object's PATH: the rule's item, else the first that is not the
+	 * parent directory of the object */
+	int want = w->rule->object_path_index;
+	for (size_t i = 0; i < w->npaths && want >= 0; i++) {
+		const struct field *it = record_field(w->paths[i]->fields, w->paths[i]->nfields, "item");
+		uint64_t v;
+		if (view_u64(it, &v) && v == (uint64_t)want)
+			w->object_path = w->paths[i];
+	}
+	for (size_t i = 0; i < w->npaths && !w->object_path; i++) {
+		const struct field *nt2 =
+			record_field(w->paths[i]->fields, w->paths[i]->nfields, "nametype");
+		if (!nt2 || !strv_eq(nt2->val, "PARENT"))
+			w->object_path = w->paths[i];
+	}
+	if (!w->object_path && w->npaths)
+		w->object_path = w->paths[0];
+
+	/* message_type: the primary record's type name, lower case */
+	struct strv tn = w->primary->hdr.type_name;
+	char *lower = arena_alloc(&w->arena, tn.len + 1);
+	if (lower) {
+		for (size_t i = 0; i < tn.len; i++)
+			lower[i] = (char)(tn.p[i] >= 'A' && tn.p[i] <= 'Z' ? tn.p[i] + 32 : tn.p[i]);
+		w->type_lower = (struct strv){lower, tn.len};
+	}
+}
+
+/* The first field in the event with one of the names, in slot order for
+ * known keys, else searching the primary record, then all. */
+const struct field *view_find(const struct view *w, const char *const *names,
+			      const struct parsed_rec **in)
+{
+	for (; names && *names; names++) {
+		struct strv k = {*names, strlen(*names)};
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < w->pe.nrec; i++) {
+				const struct parsed_rec *r = pass ? &w->pe.recs[i] : w->primary;
+				if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
+					continue;
+				for (size_t j = 0; j < r->nfields; j++)
+					if (r->fields[j].key.len == k.len &&
+					    !memcmp(r->fields[j].key.p, k.p, k.len)) {
+						if (in)
+							*in = r;
+						return &r->fields[j];
+					}
+				if (!pass)
+					break;
+			}
+		}
+	}
+	return NULL;
+}
+
+
+int view_init(struct view *w)
+{
+	memset(w, 0, sizeof(*w));
+	arena_init(&w->arena, 65536);
+	for (int k = 1; k < K_COUNT; k++)
+		ht_add(w, key_names[k], k, 0, 0);
+	for (size_t i = 0; i < sizeof(encoded_keys) / sizeof(*encoded_keys); i++)
+		ht_add(w, encoded_keys[i], 0, 1, 0);
+	for (size_t i = 0; i < sizeof(uid_keys) / sizeof(*uid_keys); i++)
+		ht_add(w, uid_keys[i], 0, 0, 1);
+	for (size_t i = 0; i < sizeof(gid_keys) / sizeof(*gid_keys); i++)
+		ht_add(w, gid_keys[i], 0, 0, 2);
+	return 0;
+}
+
+void view_free(struct view *w)
+{
+	arena_free(&w->arena);
+	parsed_event_free(&w->pe);
+}
+
+int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
+	       const struct ecs_options *o)
+{
+	arena_reset(&w->arena);
+	if (event_parse(ev, &w->pe) < 0 || w->pe.nrec == 0)
+		return -1;
+	w->opt = o;
+	gather(w, nt);
+	return 0;
+}

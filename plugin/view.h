@@ -1,0 +1,106 @@
+/* view: one reassembled event, parsed and indexed for the writers.
+ *
+ * One pass over an event's fields drops each known key into a slot, so the
+ * writers never search by name; the view also picks the record that names
+ * the event (the primary record), the normalization rule, the object's PATH
+ * record and the decoded socket address. Values are decoded on demand into
+ * the view's arena, which lives until the next event. */
+#ifndef AUDISP_ECS_VIEW_H
+#define AUDISP_ECS_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ecs.h"
+#include "event.h"
+#include "interpret.h"
+#include "normalize.h"
+
+/* Keys the writers use, each given a slot. */
+#define VIEW_KEYS(X)                                                                             \
+	X(PID, "pid") X(PPID, "ppid") X(AUID, "auid") X(UID, "uid") X(GID, "gid")               \
+	X(EUID, "euid") X(SUID, "suid") X(FSUID, "fsuid") X(EGID, "egid") X(SGID, "sgid")      \
+	X(FSGID, "fsgid") X(SES, "ses") X(COMM, "comm") X(EXE, "exe") X(KEY, "key")             \
+	X(SUCCESS, "success") X(EXIT, "exit") X(ARCH, "arch") X(SYSCALL, "syscall")             \
+	X(ITEMS, "items") X(RES, "res") X(RESULT, "result") X(CWD, "cwd") X(ARGC, "argc")        \
+	X(SADDR, "saddr") X(PROCTITLE, "proctitle") X(ADDR, "addr") X(HOSTNAME, "hostname")     \
+	X(TERMINAL, "terminal") X(ACCT, "acct") X(ID, "id") X(SUBJ, "subj")
+
+enum key {
+	K_NONE,
+#define X(e, s) K_##e,
+	VIEW_KEYS(X)
+#undef X
+	K_COUNT
+};
+
+/* What the view knows about a field name. */
+struct name_slot {
+	const char *name;
+	uint8_t len;
+	uint8_t key;     /* enum key, or 0 */
+	uint8_t encoded; /* an untrusted string: quoted or hex */
+	uint8_t id;      /* 1 a user id, 2 a group id */
+};
+
+#define VIEW_HT_SIZE 256 /* power of two, > 2x the names known */
+
+/* An id and its name. */
+struct ident {
+	struct strv id;
+	struct strv name; /* empty when unknown */
+	bool unset;       /* 4294967295 */
+};
+
+struct view {
+	/* for the daemon's life */
+	struct name_slot ht[VIEW_HT_SIZE];
+	struct arena arena;
+	struct parsed_event pe;
+	/* for one event */
+	const struct ecs_options *opt;
+	const struct field *slot[K_COUNT];
+	const struct field *eslot[K_COUNT]; /* the ENRICHED value, if any */
+	const struct parsed_rec *primary;   /* names the event */
+	const struct parsed_rec *syscall;
+	const struct parsed_rec *cwd, *proctitle, *sockaddr;
+	const struct parsed_rec *paths[64];
+	size_t npaths;
+	const struct parsed_rec *object_path; /* the object's PATH record */
+	const struct norm_rule *rule;
+	const char *action; /* the rule's, refined by action_field */
+	int machine;        /* MACH_*, or -1 */
+	int nr;             /* syscall number, or -1 */
+	const char *syscall_name; /* NULL if unknown */
+	struct sockaddr_info sa;
+	bool have_sa;
+	struct strv type_lower; /* the primary record's type, lower case */
+};
+
+int view_init(struct view *v);
+void view_free(struct view *v);
+/* Parses ev and indexes it. Returns -1 when memory is exhausted. */
+int view_build(struct view *v, const struct event *ev, const struct normtab *nt,
+	       const struct ecs_options *o);
+
+const struct name_slot *view_name(const struct view *v, struct strv key);
+/* A field's value as text: quotes stripped, hex decoded for encoded keys.
+ * False when absent ("(null)", "?", empty). */
+bool view_text(struct view *v, const struct field *f, struct strv *out);
+/* An id field (kind 1 user, 2 group) and its name: from the ENRICHED part
+ * (ef) when auditd wrote one, else looked up when resolving ids. */
+bool view_ident(struct view *v, const struct field *f, const struct field *ef, int kind,
+		struct ident *out);
+/* The ENRICHED field of record r with the same (case-blind) name, or NULL. */
+const struct field *view_enriched(const struct parsed_rec *r, struct strv key);
+/* The first field with one of the names (primary record first, then all
+ * but PATH and EXECVE); *in gets its record. */
+const struct field *view_find(const struct view *v, const char *const *names,
+			      const struct parsed_rec **in);
+bool view_u64(const struct field *f, uint64_t *out);
+/* Copies s into the arena. */
+void view_copy(struct view *v, const char *s, struct strv *out);
+bool strv_eq(struct strv s, const char *lit);
+
+#endif
