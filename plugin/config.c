@@ -23,6 +23,7 @@
 #define BOOL_ALLOWED "yes or no (also true/false, on/off, 1/0)"
 #define TIMEOUT_ALLOWED "seconds such as 2 or 0.5, greater than 0 and at most 3600"
 #define INFLIGHT_ALLOWED "a whole number from 1 to 1000000"
+#define PATH_ALLOWED "an absolute path"
 
 /* Parsing state for one config_load. */
 struct loader {
@@ -47,12 +48,20 @@ static int parse_output(struct loader *, const char *, char *, size_t);
 static int parse_resolve_ids(struct loader *, const char *, char *, size_t);
 static int parse_timeout(struct loader *, const char *, char *, size_t);
 static int parse_max_inflight(struct loader *, const char *, char *, size_t);
+static int parse_normalizations(struct loader *, const char *, char *, size_t);
+static int parse_include_raw(struct loader *, const char *, char *, size_t);
+static int parse_include_warnings(struct loader *, const char *, char *, size_t);
+static int parse_message(struct loader *, const char *, char *, size_t);
 
 static const struct key keys[] = {
     {"output", true, parse_output, OUTPUT_ALLOWED},
     {"resolve_ids", false, parse_resolve_ids, BOOL_ALLOWED},
     {"end_of_event_timeout", false, parse_timeout, TIMEOUT_ALLOWED},
     {"max_inflight", false, parse_max_inflight, INFLIGHT_ALLOWED},
+    {"normalizations", false, parse_normalizations, PATH_ALLOWED},
+    {"include_raw", false, parse_include_raw, BOOL_ALLOWED},
+    {"include_warnings", false, parse_include_warnings, BOOL_ALLOWED},
+    {"message", false, parse_message, BOOL_ALLOWED},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -75,6 +84,7 @@ static void scalar_defaults(struct config *c)
 	c->resolve_ids = true;
 	c->end_of_event_timeout = 2.0;
 	c->max_inflight = 4096;
+	c->message = true;
 }
 
 /* Adds the default output; -1 if out of memory. */
@@ -95,13 +105,20 @@ void config_defaults(struct config *c)
 	}
 }
 
-void config_free(struct config *c)
+static void free_outputs(struct config *c)
 {
 	for (size_t i = 0; i < c->n_outputs; i++) {
 		free(c->outputs[i].path);
 		c->outputs[i].path = NULL;
 	}
 	c->n_outputs = 0;
+}
+
+void config_free(struct config *c)
+{
+	free_outputs(c);
+	free(c->normalizations);
+	c->normalizations = NULL;
 }
 
 int config_parse_output(const char *spec, struct output_spec *out, char *err, size_t errlen)
@@ -186,7 +203,7 @@ int config_set_outputs(struct config *c, const struct output_spec *specs, size_t
 		}
 	}
 	/* Only now drop the old ones: specs may point into c->outputs. */
-	config_free(c);
+	free_outputs(c);
 	memcpy(c->outputs, copy, n * sizeof(copy[0]));
 	c->n_outputs = n;
 	return 0;
@@ -226,24 +243,58 @@ static int parse_output(struct loader *ld, const char *value, char *why, size_t 
 	return 0;
 }
 
-static int parse_resolve_ids(struct loader *ld, const char *value, char *why, size_t whylen)
+static int parse_bool(const char *value, bool *out, char *why, size_t whylen)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (strcasecmp(value, yes[i]) == 0) {
-			ld->cfg.resolve_ids = true;
+			*out = true;
 			return 0;
 		}
 		if (strcasecmp(value, no[i]) == 0) {
-			ld->cfg.resolve_ids = false;
+			*out = false;
 			return 0;
 		}
 	}
 	seterr(why, whylen, "'%.*s' is not a yes/no value; expected " BOOL_ALLOWED, QUOTE_MAX,
 	       value);
 	return -1;
+}
+
+static int parse_resolve_ids(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	return parse_bool(value, &ld->cfg.resolve_ids, why, whylen);
+}
+
+static int parse_include_raw(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	return parse_bool(value, &ld->cfg.include_raw, why, whylen);
+}
+
+static int parse_include_warnings(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	return parse_bool(value, &ld->cfg.include_warnings, why, whylen);
+}
+
+static int parse_message(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	return parse_bool(value, &ld->cfg.message, why, whylen);
+}
+
+static int parse_normalizations(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	if (value[0] != '/') {
+		seterr(why, whylen, "'%.*s' is not an absolute path; expected " PATH_ALLOWED,
+		       QUOTE_MAX, value);
+		return -1;
+	}
+	if (!(ld->cfg.normalizations = strdup(value))) {
+		seterr(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static bool is_digit(char ch)
@@ -532,6 +583,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	config_free(c);
 	*c = ld.cfg;
 	ld.cfg.n_outputs = 0; /* now owned by c */
+	ld.cfg.normalizations = NULL;
 	rc = 0;
 out:
 	fclose(f);

@@ -45,6 +45,10 @@ struct config {
 	bool resolve_ids;            /* uid/gid -> names; default yes */
 	double end_of_event_timeout; /* seconds; default 2 */
 	size_t max_inflight;         /* events held for reassembly; default 4096 */
+	char *normalizations;        /* user rule file (absolute path) or NULL; malloc'ed */
+	bool include_raw;            /* event.original: the records as received; default no */
+	bool include_warnings;       /* error.message: what could not be parsed; default no */
+	bool message;                /* message: the one-line text summary; default yes */
 };
 
 /* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT (its path is an owned

@@ -12,6 +12,7 @@
 #include "interpret.h"
 #include "jsonw.h"
 #include "stats.h"
+#include "message.h"
 #include "summary.h"
 #include "view.h"
 
@@ -120,7 +121,18 @@ static const char *sa_direction(const struct view *g, bool *dest)
 	return NULL; /* bind, listen: the local address */
 }
 
-static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome)
+/* event.original: the records as auditd wrote them, in arrival order. */
+static void write_original(struct jsonw *j, const struct event *ev)
+{
+	jsonw_keyz(j, "original");
+	jsonw_array_begin(j);
+	for (size_t i = 0; i < ev->nrec; i++)
+		jsonw_string(j, ev->buf + ev->recs[i].off, ev->recs[i].len);
+	jsonw_array_end(j);
+}
+
+static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome,
+				const struct event *original)
 {
 	struct jsonw *j = &w->w;
 	jsonw_keyz(j, "event");
@@ -133,6 +145,8 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
 	jsonw_keyz(j, "sequence");
 	jsonw_uint(j, w->v.pe.ev->serial);
+	if (original)
+		write_original(j, original);
 	jsonw_object_end(j);
 }
 
@@ -315,9 +329,18 @@ static bool mapped_ident(struct ecs_writer *w, const struct parsed_rec *r, const
 }
 
 struct people {
-	struct ident user, effective, group, target, changes, xgroup;
-	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup;
+	struct ident user, effective, group, target, changes, xgroup, effective_group;
+	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup,
+		has_effective_group;
+	/* not ECS: under auditd.user */
+	struct ident audit, saved, saved_group, fs, fs_group;
+	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
 };
+
+static bool same_value(const struct field *a, const struct field *b)
+{
+	return a && b && a->val.len == b->val.len && !memcmp(a->val.p, b->val.p, a->val.len);
+}
 
 static void apply_map(struct people *p, enum norm_map m, const struct ident *id)
 {
@@ -347,8 +370,9 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 {
 	struct jsonw *j = &w->w;
 
-	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target && !p->has_changes)
-		return;
+	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
+	    !p->has_changes && !p->has_effective_group)
+		goto xgroup;
 	jsonw_keyz(j, "user");
 	jsonw_object_begin(j);
 	if (p->has_user) {
@@ -357,8 +381,19 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 		if (p->user.name.len)
 			kv_str(j, "name", p->user.name);
 	}
-	if (p->has_effective)
-		write_ident_obj(j, "effective", &p->effective);
+	if (p->has_effective || p->has_effective_group) {
+		jsonw_keyz(j, "effective");
+		jsonw_object_begin(j);
+		if (p->has_effective) {
+			if (p->effective.id.len)
+				kv_str(j, "id", p->effective.id);
+			if (p->effective.name.len)
+				kv_str(j, "name", p->effective.name);
+		}
+		if (p->has_effective_group)
+			write_ident_obj(j, "group", &p->effective_group);
+		jsonw_object_end(j);
+	}
 	if (p->has_target)
 		write_ident_obj(j, "target", &p->target);
 	if (p->has_changes)
@@ -366,6 +401,7 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 	if (p->has_group)
 		write_ident_obj(j, "group", &p->group);
 	jsonw_object_end(j);
+xgroup:
 	if (p->has_xgroup)
 		write_ident_obj(j, "group", &p->xgroup);
 }
@@ -373,14 +409,23 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 static void gather_people(struct ecs_writer *w, const struct view *g, struct people *p,
 			  const struct summary *sum)
 {
+	struct view *v = &w->v;
+	const struct field *const *sl = v->slot, *const *es = v->eslot;
+
 	memset(p, 0, sizeof(*p));
-	/* the process's identity: uid, euid, gid */
-	p->has_user = view_ident(&w->v, w->v.slot[K_UID], w->v.eslot[K_UID], 1, &p->user);
-	if (w->v.slot[K_EUID] && w->v.slot[K_UID] &&
-	    !(w->v.slot[K_EUID]->val.len == w->v.slot[K_UID]->val.len &&
-	      !memcmp(w->v.slot[K_EUID]->val.p, w->v.slot[K_UID]->val.p, w->v.slot[K_UID]->val.len)))
-		p->has_effective = view_ident(&w->v, w->v.slot[K_EUID], w->v.eslot[K_EUID], 1, &p->effective);
-	p->has_group = view_ident(&w->v, w->v.slot[K_GID], w->v.eslot[K_GID], 2, &p->group);
+	/* the process's identity: uid (and euid, egid where they differ), gid */
+	p->has_user = view_ident(v, sl[K_UID], es[K_UID], 1, &p->user);
+	if (sl[K_EUID] && sl[K_UID] && !same_value(sl[K_EUID], sl[K_UID]))
+		p->has_effective = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->effective);
+	if (sl[K_EGID] && sl[K_GID] && !same_value(sl[K_EGID], sl[K_GID]))
+		p->has_effective_group = view_ident(v, sl[K_EGID], es[K_EGID], 2, &p->effective_group);
+	p->has_group = view_ident(v, sl[K_GID], es[K_GID], 2, &p->group);
+	/* the login user and the saved and file-system ids have no ECS name */
+	p->has_audit = view_ident(v, sl[K_AUID], es[K_AUID], 1, &p->audit);
+	p->has_saved = view_ident(v, sl[K_SUID], es[K_SUID], 1, &p->saved);
+	p->has_saved_group = view_ident(v, sl[K_SGID], es[K_SGID], 2, &p->saved_group);
+	p->has_fs = view_ident(v, sl[K_FSUID], es[K_FSUID], 1, &p->fs);
+	p->has_fs_group = view_ident(v, sl[K_FSGID], es[K_FSGID], 2, &p->fs_group);
 
 	/* the rule's mappings (e.g. USER_LOGIN: actor -> user, account -> effective) */
 	struct ident id;
@@ -393,6 +438,73 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 		if (maps[i] && src[i] &&
 		    mapped_ident(w, rec[i], src[i], g->opt, maps[i] == NORM_MAP_GROUP, &id) && !id.unset)
 			apply_map(p, maps[i], &id);
+}
+
+/* "user:role:type:level[:category]" -> an object; false (nothing written)
+ * when the label is not SELinux-shaped (AppArmor profiles stay in data). */
+static bool write_selinux(struct jsonw *j, const char *key, struct strv label)
+{
+	struct strv part[4];
+	if (interp_label(label.p, label.len, part) < 4)
+		return false;
+	jsonw_keyz(j, key);
+	jsonw_object_begin(j);
+	kv_str(j, "user", part[0]);
+	kv_str(j, "role", part[1]);
+	kv_str(j, "domain", part[2]);
+	const char *colon = memchr(part[3].p, ':', part[3].len);
+	if (colon) {
+		kv_str(j, "level", (struct strv){part[3].p, (size_t)(colon - part[3].p)});
+		kv_str(j, "category",
+		       (struct strv){colon + 1, part[3].len - (size_t)(colon - part[3].p) - 1});
+	} else {
+		kv_str(j, "level", part[3]);
+	}
+	jsonw_object_end(j);
+	return true;
+}
+
+static void write_id_group(struct jsonw *j, const char *key, bool has_id, const struct ident *id,
+			   bool has_group, const struct ident *group)
+{
+	if (!has_id && !has_group)
+		return;
+	jsonw_keyz(j, key);
+	jsonw_object_begin(j);
+	if (has_id) {
+		kv_str(j, "id", id->id);
+		if (id->name.len)
+			kv_str(j, "name", id->name);
+	}
+	if (has_group)
+		write_ident_obj(j, "group", group);
+	jsonw_object_end(j);
+}
+
+/* auditd.user: the identities ECS has no name for (Auditbeat's user.audit,
+ * user.saved, user.filesystem, user.selinux). Returns whether subj was
+ * written as a SELinux label. */
+static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
+{
+	struct jsonw *j = &w->w;
+	struct strv subj = {0};
+	bool label = w->v.slot[K_SUBJ] && view_text(&w->v, w->v.slot[K_SUBJ], &subj);
+	struct strv part[4];
+	bool selinux = label && interp_label(subj.p, subj.len, part) >= 4;
+
+	if (!p->has_audit && !p->has_saved && !p->has_saved_group && !p->has_fs &&
+	    !p->has_fs_group && !selinux)
+		return false;
+	jsonw_keyz(j, "user");
+	jsonw_object_begin(j);
+	if (p->has_audit)
+		write_ident_obj(j, "audit", &p->audit);
+	write_id_group(j, "saved", p->has_saved, &p->saved, p->has_saved_group, &p->saved_group);
+	write_id_group(j, "filesystem", p->has_fs, &p->fs, p->has_fs_group, &p->fs_group);
+	if (selinux)
+		write_selinux(j, "selinux", subj);
+	jsonw_object_end(j);
+	return selinux;
 }
 
 static void write_file(struct ecs_writer *w, const struct view *g, const struct ecs_options *o)
@@ -530,10 +642,26 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 		if (!dup)
 			names[n++] = ids[i]->name;
 	}
-	if (!n && !ip.len)
+	/* hosts: the node that wrote the event, and a remote host name */
+	struct strv hosts[2];
+	size_t nh = 0;
+	if (w->v.primary->hdr.node.len)
+		hosts[nh++] = w->v.primary->hdr.node;
+	struct strv hn;
+	if (w->v.slot[K_HOSTNAME] && view_text(&w->v, w->v.slot[K_HOSTNAME], &hn) &&
+	    !(nh && hn.len == hosts[0].len && !memcmp(hn.p, hosts[0].p, hn.len)))
+		hosts[nh++] = hn;
+	if (!n && !ip.len && !nh)
 		return;
 	jsonw_keyz(j, "related");
 	jsonw_object_begin(j);
+	if (nh) {
+		jsonw_keyz(j, "hosts");
+		jsonw_array_begin(j);
+		for (size_t i = 0; i < nh; i++)
+			jsonw_string(j, hosts[i].p, hosts[i].len);
+		jsonw_array_end(j);
+	}
 	if (n) {
 		jsonw_keyz(j, "user");
 		jsonw_array_begin(j);
@@ -619,7 +747,8 @@ static bool consumed(enum key k)
 	switch (k) {
 	case K_PID: case K_PPID: case K_UID: case K_GID: case K_EUID: case K_COMM: case K_EXE:
 	case K_KEY: case K_SUCCESS: case K_RES: case K_SES: case K_CWD: case K_ITEMS:
-	case K_ARGC: case K_PROCTITLE: case K_SADDR:
+	case K_ARGC: case K_PROCTITLE: case K_SADDR: case K_AUID: case K_SUID: case K_FSUID:
+	case K_EGID: case K_SGID: case K_FSGID:
 		return true;
 	default:
 		return false;
@@ -716,7 +845,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, stru
 	}
 }
 
-static void write_data(struct ecs_writer *w, const struct view *g)
+static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
 {
 	struct jsonw *j = &w->w;
 	struct keyset ks;
@@ -740,7 +869,7 @@ static void write_data(struct ecs_writer *w, const struct view *g)
 			if (!f->key.len)
 				continue;
 			const struct name_slot *ns = view_name(&w->v, f->key);
-			if (ns && ns->key && consumed(ns->key))
+			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)))
 				continue;
 			if (!keyset_add(&ks, f->key.p, f->key.len))
 				continue;
@@ -774,6 +903,46 @@ static void write_data(struct ecs_writer *w, const struct view *g)
 		jsonw_object_end(j);
 }
 
+/* What could not be parsed, for error.message (include_warnings). */
+static size_t collect_warnings(const struct view *g, const char **warn, size_t max)
+{
+	size_t n = 0;
+	bool keyless = false;
+
+	for (size_t i = 0; i < g->pe.nfields && !keyless; i++)
+		keyless = g->pe.fields[i].key.len == 0;
+	if (g->pe.fields_truncated && n < max)
+		warn[n++] = "a record had more fields than can be kept; the rest were cut";
+	if (g->slot[K_SADDR] && !g->have_sa && n < max)
+		warn[n++] = "saddr could not be decoded; kept as hex in auditd.data";
+	if (keyless && n < max)
+		warn[n++] = "words outside key=value pairs (see auditd.data.unparsed)";
+	if (g->pe.ev->late && n < max)
+		warn[n++] = "records that arrived after their event was written (a partial event)";
+	if (g->pe.ev->done == EVENT_DONE_CAPACITY && n < max)
+		warn[n++] = "written before its end: too many events open (max_inflight) or too many "
+			    "records";
+	return n;
+}
+
+static void write_error(struct jsonw *j, const char *const *warn, size_t n)
+{
+	char buf[1024];
+	size_t len = 0;
+	for (size_t i = 0; i < n && len + strlen(warn[i]) + 2 < sizeof(buf); i++) {
+		if (i) {
+			memcpy(buf + len, "; ", 2);
+			len += 2;
+		}
+		memcpy(buf + len, warn[i], strlen(warn[i]));
+		len += strlen(warn[i]);
+	}
+	jsonw_keyz(j, "error");
+	jsonw_object_begin(j);
+	kv_str(j, "message", (struct strv){buf, len});
+	jsonw_object_end(j);
+}
+
 int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct normtab *nt,
 		    const struct ecs_options *o, struct doc *out)
 {
@@ -790,10 +959,15 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 
 	int outcome = outcome_of(w);
 	gather_people(w, g, &people, &sum);
+	struct strv msg = {0};
+	if (o->message)
+		msg = message_text(&w->v, &sum, outcome);
 
 	jsonw_object_begin(j);
 	write_timestamp(w, &g->primary->hdr);
-	write_event_section(w, g, outcome);
+	if (msg.len)
+		kv_str(j, "message", msg);
+	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
 	if (g->primary->hdr.node.len) {
 		jsonw_keyz(j, "host");
 		jsonw_object_begin(j);
@@ -806,6 +980,12 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	write_network(w, g, &ip);
 	write_related(w, &people, ip, sum.actor_is_user ? &sum.actor[0] : &(struct strv){NULL, 0});
 	write_tags(w);
+	if (o->include_warnings) {
+		const char *warn[8];
+		size_t nwarn = collect_warnings(g, warn, 8);
+		if (nwarn)
+			write_error(j, warn, nwarn);
+	}
 
 	jsonw_keyz(j, "auditd");
 	jsonw_object_begin(j);
@@ -847,8 +1027,23 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	if (sum.how.len)
 		kv_str(j, "how", sum.how);
 	jsonw_object_end(j);
+	bool subj_written = write_auditd_user(w, &people);
+	const struct field *objlabel =
+		g->object_path ? record_field(g->object_path->fields, g->object_path->nfields, "obj")
+			       : NULL;
+	struct strv olabel;
+	if (objlabel && view_text(&w->v, objlabel, &olabel)) {
+		/* Auditbeat's file.selinux, not ECS */
+		struct strv part[4];
+		if (interp_label(olabel.p, olabel.len, part) >= 4) {
+			jsonw_keyz(j, "file");
+			jsonw_object_begin(j);
+			write_selinux(j, "selinux", olabel);
+			jsonw_object_end(j);
+		}
+	}
 	write_paths(w, g);
-	write_data(w, g);
+	write_data(w, g, subj_written);
 	jsonw_object_end(j); /* auditd */
 
 	jsonw_keyz(j, "ecs");
@@ -862,5 +1057,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		return -1;
 	out->json = j->buf;
 	out->len = j->len;
+	out->message = msg.p;
+	out->message_len = msg.len;
 	return 0;
 }

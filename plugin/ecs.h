@@ -16,7 +16,10 @@
 #include "output.h"
 
 struct ecs_options {
-	bool resolve_ids; /* uid/gid -> names (from ENRICHED records, else NSS) */
+	bool resolve_ids;      /* uid/gid -> names (from ENRICHED records, else NSS) */
+	bool include_raw;      /* event.original */
+	bool include_warnings; /* error.message */
+	bool message;          /* message: the text summary */
 };
 
 struct ecs_writer;

@@ -192,6 +192,9 @@ static int load_config(struct daemon *d, struct config *c, char *err, size_t err
 static void apply_config(struct daemon *d)
 {
 	d->eopt.resolve_ids = d->cfg.resolve_ids;
+	d->eopt.include_raw = d->cfg.include_raw;
+	d->eopt.include_warnings = d->cfg.include_warnings;
+	d->eopt.message = d->cfg.message;
 	if (d->reasm)
 		reasm_set_limits(d->reasm, d->cfg.max_inflight, d->cfg.end_of_event_timeout);
 }
@@ -209,16 +212,27 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 		config_free(&c);
 		return;
 	}
+	struct normtab *nt = normtab_load(c.normalizations, err, sizeof(err));
+	if (!nt) {
+		syslog(LOG_ERR, "reload refused, keeping the running configuration: "
+				"normalizations: %s", err);
+		config_free(&c);
+		outputs_reopen(&d->outs);
+		return;
+	}
 	/* open the new outputs before letting go of the old ones */
 	outputs_flush(&d->outs);
 	if (outputs_open(&outs, &c, err, sizeof(err)) < 0) {
 		syslog(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
+		normtab_free(nt);
 		config_free(&c);
 		outputs_reopen(&d->outs);
 		return;
 	}
 	outputs_close(&d->outs);
 	d->outs = outs;
+	normtab_free(d->nt);
+	d->nt = nt;
 	config_free(&d->cfg);
 	d->cfg = c;
 	apply_config(d);
@@ -344,7 +358,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", err);
 		goto out;
 	}
-	d.nt = normtab_load(NULL, err, sizeof(err));
+	d.nt = normtab_load(d.cfg.normalizations, err, sizeof(err));
 	if (!d.nt) {
 		fprintf(stderr, PROG ": normalizations: %s\n", err);
 		goto out;

@@ -13,6 +13,8 @@
 struct doc {
 	const char *json; /* one JSON object followed by '\n' */
 	size_t len;       /* bytes including the '\n' */
+	const char *message; /* the one-line text summary, or NULL */
+	size_t message_len;
 };
 
 struct output;

@@ -53,6 +53,10 @@ static void assert_defaults(const struct config *c)
 	assert_true(c->resolve_ids);
 	assert_true(c->end_of_event_timeout == 2.0);
 	assert_int_equal(c->max_inflight, 4096);
+	assert_null(c->normalizations);
+	assert_false(c->include_raw);
+	assert_false(c->include_warnings);
+	assert_true(c->message);
 }
 
 /* Loads text into a fresh config, expects success; the caller frees c. */
@@ -177,8 +181,16 @@ static void test_all_keys(void **state)
 	            "output = journal\n"
 	            "resolve_ids = no\n"
 	            "end_of_event_timeout = 0.5\n"
-	            "max_inflight = 100\n");
+	            "max_inflight = 100\n"
+	            "normalizations = /etc/audit/extra.json\n"
+	            "include_raw = yes\n"
+	            "include_warnings = on\n"
+	            "message = no\n");
 	assert_int_equal(c.n_outputs, 4);
+	assert_string_equal(c.normalizations, "/etc/audit/extra.json");
+	assert_true(c.include_raw);
+	assert_true(c.include_warnings);
+	assert_false(c.message);
 	assert_int_equal(c.outputs[0].kind, OUTPUT_STDOUT);
 	assert_null(c.outputs[0].path);
 	assert_int_equal(c.outputs[1].kind, OUTPUT_FILE);
@@ -552,6 +564,10 @@ static void test_bad_bool(void **state)
 	bad_value("resolve_ids", "2", "not a yes/no value");
 	bad_value("resolve_ids", "y", "not a yes/no value");
 	bad_value("resolve_ids", "yes no", "not a yes/no value");
+	bad_value("include_raw", "maybe", "not a yes/no value");
+	bad_value("include_warnings", "2", "not a yes/no value");
+	bad_value("message", "y", "not a yes/no value");
+	bad_value("normalizations", "rules.json", "not an absolute path");
 }
 
 static void test_bad_timeout(void **state)
