@@ -742,6 +742,13 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 }
 
 /* Keys already shown elsewhere in the document, so not repeated in data. */
+/* A socket address fully shown in auditd.data.socket (and source or
+ * destination); other families keep their raw saddr too. */
+static bool sa_decoded(const struct view *g)
+{
+	return g->have_sa && (g->sa.addr[0] || g->sa.path[0] || !strcmp(g->sa.family_name, "netlink"));
+}
+
 static bool consumed(enum key k)
 {
 	switch (k) {
@@ -869,7 +876,8 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 			if (!f->key.len)
 				continue;
 			const struct name_slot *ns = view_name(&w->v, f->key);
-			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)))
+			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)) &&
+			    !(ns->key == K_SADDR && !sa_decoded(g)))
 				continue;
 			if (!keyset_add(&ks, f->key.p, f->key.len))
 				continue;
