@@ -6,12 +6,15 @@
  * and what values it allows (the latter is quoted in error messages). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <syslog.h>
 #include <strings.h>
 
 #define TIMEOUT_MAX 3600.0
@@ -24,6 +27,16 @@
 #define TIMEOUT_ALLOWED "seconds such as 2 or 0.5, greater than 0 and at most 3600"
 #define INFLIGHT_ALLOWED "a whole number from 1 to 1000000"
 #define PATH_ALLOWED "an absolute path"
+#define JOURNAL_MESSAGE_ALLOWED "summary or json"
+#define SYSLOG_FORMAT_ALLOWED "json, cee or summary"
+#define FACILITY_ALLOWED "auth, authpriv, daemon, user, local0 ... local7"
+#define PRIORITY_ALLOWED "emerg, alert, crit, err, warning, notice, info or debug"
+#define IDENT_ALLOWED "1 to 63 characters: letters, digits, '-', '_', '.'"
+#define MAX_SIZE_ALLOWED "a number of bytes from 1024 to 16777216 (k, M suffixes allowed)"
+#define ROTATE_SIZE_ALLOWED "a number of bytes (k, M, G suffixes allowed); 0 = no rotation"
+#define ROTATE_KEEP_ALLOWED "a whole number from 1 to 1000"
+#define FSYNC_ALLOWED "never, rotate or always"
+#define STATUS_ALLOWED "seconds from 0 (off) to 86400"
 
 /* Parsing state for one config_load. */
 struct loader {
@@ -52,6 +65,16 @@ static int parse_normalizations(struct loader *, const char *, char *, size_t);
 static int parse_include_raw(struct loader *, const char *, char *, size_t);
 static int parse_include_warnings(struct loader *, const char *, char *, size_t);
 static int parse_message(struct loader *, const char *, char *, size_t);
+static int parse_journal_message(struct loader *, const char *, char *, size_t);
+static int parse_syslog_format(struct loader *, const char *, char *, size_t);
+static int parse_syslog_facility(struct loader *, const char *, char *, size_t);
+static int parse_syslog_priority(struct loader *, const char *, char *, size_t);
+static int parse_syslog_ident(struct loader *, const char *, char *, size_t);
+static int parse_syslog_max_size(struct loader *, const char *, char *, size_t);
+static int parse_rotate_size(struct loader *, const char *, char *, size_t);
+static int parse_rotate_keep(struct loader *, const char *, char *, size_t);
+static int parse_fsync(struct loader *, const char *, char *, size_t);
+static int parse_status_interval(struct loader *, const char *, char *, size_t);
 
 static const struct key keys[] = {
     {"output", true, parse_output, OUTPUT_ALLOWED},
@@ -62,6 +85,16 @@ static const struct key keys[] = {
     {"include_raw", false, parse_include_raw, BOOL_ALLOWED},
     {"include_warnings", false, parse_include_warnings, BOOL_ALLOWED},
     {"message", false, parse_message, BOOL_ALLOWED},
+    {"journal_message", false, parse_journal_message, JOURNAL_MESSAGE_ALLOWED},
+    {"syslog_format", false, parse_syslog_format, SYSLOG_FORMAT_ALLOWED},
+    {"syslog_facility", false, parse_syslog_facility, FACILITY_ALLOWED},
+    {"syslog_priority", false, parse_syslog_priority, PRIORITY_ALLOWED},
+    {"syslog_ident", false, parse_syslog_ident, IDENT_ALLOWED},
+    {"syslog_max_size", false, parse_syslog_max_size, MAX_SIZE_ALLOWED},
+    {"rotate_size", false, parse_rotate_size, ROTATE_SIZE_ALLOWED},
+    {"rotate_keep", false, parse_rotate_keep, ROTATE_KEEP_ALLOWED},
+    {"fsync", false, parse_fsync, FSYNC_ALLOWED},
+    {"status_interval", false, parse_status_interval, STATUS_ALLOWED},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -85,6 +118,16 @@ static void scalar_defaults(struct config *c)
 	c->end_of_event_timeout = 2.0;
 	c->max_inflight = 4096;
 	c->message = true;
+	c->journal_message = JOURNAL_MESSAGE_SUMMARY;
+	c->syslog_format = SYSLOG_FORMAT_JSON;
+	c->syslog_facility = LOG_AUTHPRIV;
+	c->syslog_priority = LOG_INFO;
+	strcpy(c->syslog_ident, "audisp-ecs");
+	c->syslog_max_size = 8192;
+	c->rotate_size = 0;
+	c->rotate_keep = 5;
+	c->fsync = FSYNC_ROTATE;
+	c->status_interval = 3600;
 }
 
 /* Adds the default output; -1 if out of memory. */
@@ -390,6 +433,178 @@ static int parse_max_inflight(struct loader *ld, const char *value, char *why, s
 }
 
 /* The key called NAME (its first len bytes), or NULL. */
+/* --- generic value parsers ------------------------------------------------ */
+
+/* One word out of a list (case-insensitive); its index, or -1. */
+static int choice(const char *value, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(value, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A whole number, with an optional k/M/G suffix (powers of 1024) when
+ * suffixes is true, from min to max. */
+static int whole_number(const char *value, bool suffixes, unsigned long long min,
+			unsigned long long max, const char *allowed, unsigned long long *out,
+			char *why, size_t whylen)
+{
+	unsigned long long v = 0, mult = 1;
+	const char *p = value;
+
+	if (!is_digit(*p)) {
+		seterr(why, whylen, "'%.*s' is not a whole number; expected %s", QUOTE_MAX, value,
+		       allowed);
+		return -1;
+	}
+	for (; is_digit(*p); p++) {
+		if (v > (ULLONG_MAX - 9) / 10) {
+			seterr(why, whylen, "%.*s is out of range; expected %s", QUOTE_MAX, value,
+			       allowed);
+			return -1;
+		}
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (*p && suffixes && !p[1]) {
+		switch (*p) {
+		case 'k': case 'K': mult = 1024ULL; p++; break;
+		case 'm': case 'M': mult = 1024ULL * 1024; p++; break;
+		case 'g': case 'G': mult = 1024ULL * 1024 * 1024; p++; break;
+		}
+	}
+	if (*p) {
+		seterr(why, whylen, "'%.*s' is not a whole number; expected %s", QUOTE_MAX, value,
+		       allowed);
+		return -1;
+	}
+	if (v > ULLONG_MAX / mult || v * mult < min || v * mult > max) {
+		seterr(why, whylen, "%.*s is out of range; expected %s", QUOTE_MAX, value, allowed);
+		return -1;
+	}
+	*out = v * mult;
+	return 0;
+}
+
+static int parse_journal_message(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const names[] = {"summary", "json"};
+	int i = choice(value, names, 2);
+	if (i < 0) {
+		seterr(why, whylen, "'%.*s' is not known; expected " JOURNAL_MESSAGE_ALLOWED,
+		       QUOTE_MAX, value);
+		return -1;
+	}
+	ld->cfg.journal_message = i;
+	return 0;
+}
+
+static int parse_syslog_format(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const names[] = {"json", "cee", "summary"};
+	int i = choice(value, names, 3);
+	if (i < 0) {
+		seterr(why, whylen, "'%.*s' is not known; expected " SYSLOG_FORMAT_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	ld->cfg.syslog_format = i;
+	return 0;
+}
+
+static int parse_syslog_facility(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const names[] = {"auth",   "authpriv", "daemon", "user",
+					    "local0", "local1",   "local2", "local3",
+					    "local4", "local5",   "local6", "local7"};
+	static const int codes[] = {LOG_AUTH,   LOG_AUTHPRIV, LOG_DAEMON, LOG_USER,
+				    LOG_LOCAL0, LOG_LOCAL1,   LOG_LOCAL2, LOG_LOCAL3,
+				    LOG_LOCAL4, LOG_LOCAL5,   LOG_LOCAL6, LOG_LOCAL7};
+	int i = choice(value, names, sizeof(names) / sizeof(*names));
+	if (i < 0) {
+		seterr(why, whylen, "'%.*s' is not a facility; expected " FACILITY_ALLOWED,
+		       QUOTE_MAX, value);
+		return -1;
+	}
+	ld->cfg.syslog_facility = codes[i];
+	return 0;
+}
+
+static int parse_syslog_priority(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const names[] = {"emerg",   "alert",  "crit", "err",
+					    "warning", "notice", "info", "debug"};
+	int i = choice(value, names, 8); /* the index is the priority */
+	if (i < 0) {
+		seterr(why, whylen, "'%.*s' is not a priority; expected " PRIORITY_ALLOWED,
+		       QUOTE_MAX, value);
+		return -1;
+	}
+	ld->cfg.syslog_priority = i;
+	return 0;
+}
+
+static int parse_syslog_ident(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	size_t n = strlen(value);
+	bool ok = n > 0 && n < sizeof(ld->cfg.syslog_ident);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)value[i]) || strchr("-_.", value[i]);
+	if (!ok) {
+		seterr(why, whylen, "'%.*s' is not a valid ident; expected " IDENT_ALLOWED,
+		       QUOTE_MAX, value);
+		return -1;
+	}
+	memcpy(ld->cfg.syslog_ident, value, n + 1);
+	return 0;
+}
+
+static int parse_syslog_max_size(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	unsigned long long v;
+	if (whole_number(value, true, 1024, 16777216, MAX_SIZE_ALLOWED, &v, why, whylen) < 0)
+		return -1;
+	ld->cfg.syslog_max_size = (size_t)v;
+	return 0;
+}
+
+static int parse_rotate_size(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	return whole_number(value, true, 0, ULLONG_MAX, ROTATE_SIZE_ALLOWED, &ld->cfg.rotate_size,
+			    why, whylen);
+}
+
+static int parse_rotate_keep(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	unsigned long long v;
+	if (whole_number(value, false, 1, 1000, ROTATE_KEEP_ALLOWED, &v, why, whylen) < 0)
+		return -1;
+	ld->cfg.rotate_keep = (unsigned)v;
+	return 0;
+}
+
+static int parse_fsync(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	static const char *const names[] = {"never", "rotate", "always"};
+	int i = choice(value, names, 3);
+	if (i < 0) {
+		seterr(why, whylen, "'%.*s' is not known; expected " FSYNC_ALLOWED, QUOTE_MAX,
+		       value);
+		return -1;
+	}
+	ld->cfg.fsync = i;
+	return 0;
+}
+
+static int parse_status_interval(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	unsigned long long v;
+	if (whole_number(value, false, 0, 86400, STATUS_ALLOWED, &v, why, whylen) < 0)
+		return -1;
+	ld->cfg.status_interval = (double)v;
+	return 0;
+}
+
 static const struct key *find_key(const char *name, size_t len)
 {
 	for (size_t i = 0; i < N_KEYS; i++)

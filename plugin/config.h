@@ -49,6 +49,20 @@ struct config {
 	bool include_raw;            /* event.original: the records as received; default no */
 	bool include_warnings;       /* error.message: what could not be parsed; default no */
 	bool message;                /* message: the one-line text summary; default yes */
+	/* the journal output */
+	enum { JOURNAL_MESSAGE_SUMMARY, JOURNAL_MESSAGE_JSON } journal_message; /* MESSAGE= */
+	/* the syslog output */
+	enum { SYSLOG_FORMAT_JSON, SYSLOG_FORMAT_CEE, SYSLOG_FORMAT_SUMMARY } syslog_format;
+	int syslog_facility;      /* LOG_AUTHPRIV by default */
+	int syslog_priority;      /* of successes; failures one level higher; LOG_INFO */
+	char syslog_ident[64];    /* "audisp-ecs" */
+	size_t syslog_max_size;   /* bytes of a message at most; 8192 */
+	/* file outputs */
+	unsigned long long rotate_size; /* rotate a file at this size; 0 = never (default) */
+	unsigned rotate_keep;           /* rotated files kept: FILE.1 ... FILE.N; 5 */
+	enum { FSYNC_NEVER, FSYNC_ROTATE, FSYNC_ALWAYS } fsync; /* default rotate */
+	/* counters to syslog/journal every status_interval seconds; 0 = off; 3600 */
+	double status_interval;
 };
 
 /* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT (its path is an owned

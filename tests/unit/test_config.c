@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -57,6 +58,16 @@ static void assert_defaults(const struct config *c)
 	assert_false(c->include_raw);
 	assert_false(c->include_warnings);
 	assert_true(c->message);
+	assert_int_equal(c->journal_message, JOURNAL_MESSAGE_SUMMARY);
+	assert_int_equal(c->syslog_format, SYSLOG_FORMAT_JSON);
+	assert_int_equal(c->syslog_facility, LOG_AUTHPRIV);
+	assert_int_equal(c->syslog_priority, LOG_INFO);
+	assert_string_equal(c->syslog_ident, "audisp-ecs");
+	assert_int_equal(c->syslog_max_size, 8192);
+	assert_int_equal(c->rotate_size, 0);
+	assert_int_equal(c->rotate_keep, 5);
+	assert_int_equal(c->fsync, FSYNC_ROTATE);
+	assert_true(c->status_interval == 3600);
 }
 
 /* Loads text into a fresh config, expects success; the caller frees c. */
@@ -185,12 +196,32 @@ static void test_all_keys(void **state)
 	            "normalizations = /etc/audit/extra.json\n"
 	            "include_raw = yes\n"
 	            "include_warnings = on\n"
-	            "message = no\n");
+	            "message = no\n"
+	            "journal_message = json\n"
+	            "syslog_format = cee\n"
+	            "syslog_facility = local3\n"
+	            "syslog_priority = notice\n"
+	            "syslog_ident = audit-ecs_2\n"
+	            "syslog_max_size = 64k\n"
+	            "rotate_size = 100M\n"
+	            "rotate_keep = 9\n"
+	            "fsync = always\n"
+	            "status_interval = 0\n");
 	assert_int_equal(c.n_outputs, 4);
 	assert_string_equal(c.normalizations, "/etc/audit/extra.json");
 	assert_true(c.include_raw);
 	assert_true(c.include_warnings);
 	assert_false(c.message);
+	assert_int_equal(c.journal_message, JOURNAL_MESSAGE_JSON);
+	assert_int_equal(c.syslog_format, SYSLOG_FORMAT_CEE);
+	assert_int_equal(c.syslog_facility, LOG_LOCAL3);
+	assert_int_equal(c.syslog_priority, LOG_NOTICE);
+	assert_string_equal(c.syslog_ident, "audit-ecs_2");
+	assert_int_equal(c.syslog_max_size, 65536);
+	assert_true(c.rotate_size == 100ULL * 1024 * 1024);
+	assert_int_equal(c.rotate_keep, 9);
+	assert_int_equal(c.fsync, FSYNC_ALWAYS);
+	assert_true(c.status_interval == 0);
 	assert_int_equal(c.outputs[0].kind, OUTPUT_STDOUT);
 	assert_null(c.outputs[0].path);
 	assert_int_equal(c.outputs[1].kind, OUTPUT_FILE);
@@ -568,6 +599,19 @@ static void test_bad_bool(void **state)
 	bad_value("include_warnings", "2", "not a yes/no value");
 	bad_value("message", "y", "not a yes/no value");
 	bad_value("normalizations", "rules.json", "not an absolute path");
+	bad_value("journal_message", "text", "expected summary or json");
+	bad_value("syslog_format", "xml", "expected json, cee or summary");
+	bad_value("syslog_facility", "kern", "not a facility");
+	bad_value("syslog_priority", "loud", "not a priority");
+	bad_value("syslog_ident", "a b", "not a valid ident");
+	bad_value("syslog_max_size", "100", "out of range");
+	bad_value("syslog_max_size", "1T", "not a whole number");
+	bad_value("rotate_size", "-1", "not a whole number");
+	bad_value("rotate_size", "99999999999999999999", "out of range");
+	bad_value("rotate_keep", "0", "out of range");
+	bad_value("fsync", "sometimes", "expected never, rotate or always");
+	bad_value("status_interval", "1.5", "not a whole number");
+	bad_value("status_interval", "86401", "out of range");
 }
 
 static void test_bad_timeout(void **state)
