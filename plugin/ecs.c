@@ -1067,5 +1067,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	out->len = j->len;
 	out->message = msg.p;
 	out->message_len = msg.len;
+	out->event_kind = g->rule->event_kind;
+	out->outcome = outcome;
 	return 0;
 }

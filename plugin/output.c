@@ -6,19 +6,20 @@
 
 #include "stats.h"
 
-struct output *output_open(const struct output_spec *spec, char *err, size_t errlen)
+struct output *output_open(const struct output_spec *spec, const struct config *c, char *err,
+			   size_t errlen)
 {
 	switch (spec->kind) {
 	case OUTPUT_STDOUT:
 		return output_stdout_open(err, errlen);
 	case OUTPUT_FILE:
-		return output_file_open(spec->path, err, errlen);
+		return output_file_open(spec->path, c, err, errlen);
 	case OUTPUT_SYSLOG:
+		return output_syslog_open(c, err, errlen);
 	case OUTPUT_JOURNAL:
-		break;
+		return output_journal_open(c, err, errlen);
 	}
-	snprintf(err, errlen, "output %s is not available in this version",
-		 spec->kind == OUTPUT_SYSLOG ? "syslog" : "journal");
+	snprintf(err, errlen, "unknown output kind %d", (int)spec->kind);
 	return NULL;
 }
 
@@ -26,7 +27,7 @@ int outputs_open(struct output_set *s, const struct config *c, char *err, size_t
 {
 	s->n = 0;
 	for (size_t i = 0; i < c->n_outputs; i++) {
-		struct output *o = output_open(&c->outputs[i], err, errlen);
+		struct output *o = output_open(&c->outputs[i], c, err, errlen);
 		if (!o) {
 			outputs_close(s);
 			return -1;

@@ -15,6 +15,8 @@ struct doc {
 	size_t len;       /* bytes including the '\n' */
 	const char *message; /* the one-line text summary, or NULL */
 	size_t message_len;
+	const char *event_kind; /* auditd.event_kind, e.g. "user-login" */
+	int outcome;            /* 1 success, 0 failure, -1 unknown */
 };
 
 struct output;
@@ -35,12 +37,17 @@ struct output {
 	uint64_t errors;
 };
 
-/* Opens an output from its spec; NULL with a message in err on failure. */
-struct output *output_open(const struct output_spec *spec, char *err, size_t errlen);
+/* Opens an output from its spec, with the settings in c that apply to it;
+ * NULL with a message in err on failure. */
+struct output *output_open(const struct output_spec *spec, const struct config *c, char *err,
+			   size_t errlen);
 
-/* The file and stdout outputs (output_file.c). */
-struct output *output_file_open(const char *path, char *err, size_t errlen);
+/* The kinds (one file each). */
+struct output *output_file_open(const char *path, const struct config *c, char *err,
+				size_t errlen);
 struct output *output_stdout_open(char *err, size_t errlen);
+struct output *output_syslog_open(const struct config *c, char *err, size_t errlen);
+struct output *output_journal_open(const struct config *c, char *err, size_t errlen);
 
 struct output_set {
 	struct output *o[CONFIG_MAX_OUTPUTS];

@@ -213,7 +213,8 @@ static struct output *make(const char *path, int fd, char *err, size_t errlen)
 	return &f->base;
 }
 
-struct output *output_file_open(const char *path, char *err, size_t errlen)
+struct output *output_file_open(const char *path, const struct config *c, char *err,
+				size_t errlen)
 {
 	int fd = open_path(path, err, errlen);
 	return fd < 0 ? NULL : make(path, fd, err, errlen);
