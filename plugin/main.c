@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -38,6 +40,9 @@ struct daemon {
 	struct ecs_options eopt;
 	struct input in;
 	int in_fd;
+	const char *unix_path;  /* -i unix:PATH: auditd's af_unix plugin socket */
+	double reconnect_delay; /* seconds until the next connection attempt */
+	ev_timer reconnect, housekeeping, status;
 	ev_timer deadline;
 	ev_prepare rearm;
 	ev_signal sig_hup, sig_term, sig_int, sig_usr1;
@@ -127,10 +132,19 @@ static void on_idle(void *ctx)
 	outputs_flush(&d->outs);
 }
 
-static void log_stats(const char *why)
+static void log_stats(struct daemon *d, const char *why)
 {
-	char buf[1024];
-	stats_format(buf, sizeof(buf));
+	char buf[2048];
+	size_t n = stats_format(buf, sizeof(buf));
+
+	/* and each output's own error count */
+	for (size_t i = 0; i < d->outs.n && n < sizeof(buf); i++) {
+		int k = snprintf(buf + n, sizeof(buf) - n, " %s.errors=%llu", d->outs.o[i]->name,
+				 (unsigned long long)d->outs.o[i]->errors);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
 	syslog(LOG_INFO, "%s: %s", why, buf);
 }
 
@@ -141,12 +155,88 @@ static void finish(struct daemon *d)
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void on_line(const char *line, size_t len, void *ctx);
+static void on_idle(void *ctx);
+static void on_eof(void *ctx, int err);
+
+static int start_input(struct daemon *d)
+{
+	struct input_handlers h = {on_line, on_idle, on_eof, d};
+	return input_start(&d->in, d->loop, d->in_fd, INPUT_MAX_LINE, &h);
+}
+
+/* Standalone mode: auditd restarted (or is not up yet); try again, waiting
+ * a little longer each time, up to 10 s. Open events still complete by
+ * their timeout meanwhile. */
+static void on_reconnect(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	int fd = connect_unix(d->unix_path);
+
+	if (fd < 0) {
+		d->reconnect_delay = d->reconnect_delay < 5 ? d->reconnect_delay * 2 : 10;
+		ev_timer_set(w, d->reconnect_delay, 0);
+		ev_timer_start(loop, w);
+		return;
+	}
+	d->in_fd = fd;
+	if (start_input(d) < 0) {
+		syslog(LOG_ERR, "out of memory");
+		finish(d);
+		return;
+	}
+	syslog(LOG_NOTICE, "connected to %s", d->unix_path);
+	d->reconnect_delay = 0.25;
+}
+
 static void on_eof(void *ctx, int err)
 {
 	struct daemon *d = ctx;
 	if (err)
 		syslog(LOG_ERR, "reading records: %s", strerror(err));
-	finish(d);
+	if (!d->unix_path) {
+		finish(d);
+		return;
+	}
+	syslog(LOG_WARNING, "%s closed; reconnecting", d->unix_path);
+	input_stop(&d->in);
+	close(d->in_fd);
+	d->in_fd = -1;
+	outputs_flush(&d->outs);
+	ev_timer_set(&d->reconnect, d->reconnect_delay, 0);
+	ev_timer_start(d->loop, &d->reconnect);
+}
+
+/* Every second: retry outputs that hold documents after a failure. */
+static void on_housekeeping(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	outputs_flush(&d->outs);
+}
+
+static void on_status(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	log_stats(w->data, "status");
 }
 
 /* The reassembly deadline: re-armed before the loop sleeps, so it always
@@ -187,6 +277,22 @@ static int load_config(struct daemon *d, struct config *c, char *err, size_t err
 		return -1;
 	}
 	return 0;
+}
+
+/* The status timer follows status_interval (0: off). It never keeps the
+ * loop alive on its own, so it is unref'd while active (and ref'd again
+ * before stopping, as libev wants). */
+static void set_status_interval(struct daemon *d)
+{
+	if (ev_is_active(&d->status)) {
+		ev_ref(d->loop);
+		ev_timer_stop(d->loop, &d->status);
+	}
+	if (d->cfg.status_interval > 0) {
+		ev_timer_set(&d->status, d->cfg.status_interval, d->cfg.status_interval);
+		ev_timer_start(d->loop, &d->status);
+		ev_unref(d->loop);
+	}
 }
 
 static void apply_config(struct daemon *d)
@@ -236,6 +342,7 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 	config_free(&d->cfg);
 	d->cfg = c;
 	apply_config(d);
+	set_status_interval(d);
 	idcache_flush();
 	syslog(LOG_NOTICE, "configuration reloaded, outputs reopened");
 }
@@ -251,7 +358,7 @@ static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 
 static void on_sigusr1(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	log_stats("status");
+	log_stats(w->data, "status");
 }
 
 /* auditd 3.0 starts plugins with signals blocked and an odd umask. */
@@ -368,7 +475,14 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (input_path && strcmp(input_path, "-") != 0) {
+	if (input_path && !strncmp(input_path, "unix:", 5)) {
+		d.unix_path = input_path + 5;
+		d.in_fd = connect_unix(d.unix_path);
+		if (d.in_fd < 0) {
+			fprintf(stderr, PROG ": %s: %s\n", input_path, strerror(errno));
+			goto out;
+		}
+	} else if (input_path && strcmp(input_path, "-") != 0) {
 		d.in_fd = open(input_path, O_RDONLY | O_CLOEXEC);
 		if (d.in_fd < 0) {
 			fprintf(stderr, PROG ": %s: %s\n", input_path, strerror(errno));
@@ -384,9 +498,7 @@ int main(int argc, char **argv)
 	idcache_init(600);
 	d.ecs = ecs_writer_new();
 	d.reasm = reasm_new(d.cfg.max_inflight, d.cfg.end_of_event_timeout, on_event, &d);
-	struct input_handlers h = {on_line, on_idle, on_eof, &d};
-	if (!d.loop || !d.ecs || !d.reasm ||
-	    input_start(&d.in, d.loop, d.in_fd, INPUT_MAX_LINE, &h) < 0) {
+	if (!d.loop || !d.ecs || !d.reasm || start_input(&d) < 0) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
@@ -397,6 +509,16 @@ int main(int argc, char **argv)
 	d.rearm.data = &d;
 	ev_prepare_start(d.loop, &d.rearm);
 	ev_unref(d.loop); /* the prepare watcher alone must not keep the loop alive */
+	d.reconnect_delay = 0.25;
+	ev_timer_init(&d.reconnect, on_reconnect, 0, 0);
+	d.reconnect.data = &d;
+	ev_timer_init(&d.housekeeping, on_housekeeping, 1, 1);
+	d.housekeeping.data = &d;
+	ev_timer_start(d.loop, &d.housekeeping);
+	ev_unref(d.loop); /* housekeeping alone must not keep the loop alive */
+	ev_timer_init(&d.status, on_status, d.cfg.status_interval, d.cfg.status_interval);
+	d.status.data = &d;
+	set_status_interval(&d);
 	start_signal(&d, &d.sig_hup, on_sighup, SIGHUP);
 	start_signal(&d, &d.sig_term, on_stop, SIGTERM);
 	start_signal(&d, &d.sig_int, on_stop, SIGINT);
@@ -406,7 +528,7 @@ int main(int argc, char **argv)
 
 	ev_run(d.loop, 0);
 
-	log_stats("stopped");
+	log_stats(&d, "stopped");
 	rc = 0;
 out:
 	daemon_free(&d);

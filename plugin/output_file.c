@@ -6,7 +6,8 @@
  * document: writes are retried until whole, and if the disk fills in the
  * middle of one, the partial line is cut off again (ftruncate) and kept for
  * the next try. The file is opened O_APPEND|O_NOFOLLOW, created 0600, and
- * reopened on SIGHUP for logrotate. */
+ * reopened on SIGHUP for logrotate, or when it was removed under us. With
+ * rotate_size it rotates itself (FILE -> FILE.1 -> ... FILE.rotate_keep). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -34,9 +35,14 @@ struct file_output {
 	char *buf;
 	size_t len, cap;
 	bool failing; /* a write failed; logged once until it recovers */
+	bool regular; /* a regular file: can be rotated, truncated, checked */
+	off_t size;   /* of the file, as far as we wrote it */
+	unsigned long long rotate_size; /* 0: never */
+	unsigned rotate_keep;
+	int fsync_policy;
 };
 
-static int open_path(const char *path, char *err, size_t errlen)
+static int open_path(const char *path, struct stat *stp, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == ENOENT) {
@@ -61,7 +67,66 @@ static int open_path(const char *path, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	if (stp)
+		*stp = st;
 	return fd;
+}
+
+/* (Re)opens f->path; -1 with errno set on failure (the message is logged). */
+static int reopen_file(struct file_output *f)
+{
+	char err[512];
+	struct stat st;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = open_path(f->path, &st, err, sizeof(err));
+	if (f->fd < 0) {
+		int e = errno;
+		syslog(LOG_ERR, "output %s: %s", f->base.name, err);
+		errno = e;
+		return -1;
+	}
+	f->regular = S_ISREG(st.st_mode);
+	f->size = st.st_size;
+	return 0;
+}
+
+/* FILE.(n-1) -> FILE.n ... FILE -> FILE.1, then a new FILE. */
+static int rotate(struct file_output *f)
+{
+	size_t n = strlen(f->path) + 16;
+	char from[n], to[n];
+
+	if (f->fsync_policy != FSYNC_NEVER && fsync(f->fd) < 0)
+		syslog(LOG_WARNING, "output %s: fsync before rotation: %s", f->base.name,
+		       strerror(errno));
+	for (unsigned k = f->rotate_keep; k > 1; k--) {
+		snprintf(from, n, "%s.%u", f->path, k - 1);
+		snprintf(to, n, "%s.%u", f->path, k);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			syslog(LOG_WARNING, "output %s: rename %s: %s", f->base.name, from,
+			       strerror(errno));
+	}
+	snprintf(to, n, "%s.1", f->path);
+	if (rename(f->path, to) < 0) {
+		syslog(LOG_ERR, "output %s: cannot rotate: %s", f->base.name, strerror(errno));
+		return -1;
+	}
+	stats.output_rotations++;
+	return reopen_file(f);
+}
+
+/* A file someone removed (or renamed away without SIGHUP) would swallow
+ * every later document: notice it and start a new one. */
+static void check_removed(struct file_output *f)
+{
+	struct stat st;
+	if (!f->regular || f->fd < 0 || fstat(f->fd, &st) < 0 || st.st_nlink > 0)
+		return;
+	syslog(LOG_WARNING, "output %s: the file was removed; creating it again", f->base.name);
+	stats.output_reopens++;
+	reopen_file(f);
 }
 
 static void note_failure(struct file_output *f, const char *what, int err)
@@ -78,13 +143,17 @@ static int file_flush(struct output *o)
 {
 	struct file_output *f = (struct file_output *)o;
 	size_t done = 0;
-	char err[256];
-
 	if (f->len == 0)
 		return 0;
-	if (f->fd < 0) {
-		if (!f->path || (f->fd = open_path(f->path, err, sizeof(err))) < 0) {
+	if (f->path) {
+		if (f->fd < 0 && reopen_file(f) < 0) {
 			note_failure(f, "reopen", errno ? errno : EBADF);
+			return -1;
+		}
+		check_removed(f);
+		if (f->rotate_size && f->regular && f->size > 0 &&
+		    (unsigned long long)f->size + f->len > f->rotate_size && rotate(f) < 0 && f->fd < 0) {
+			note_failure(f, "rotate", errno ? errno : EBADF);
 			return -1;
 		}
 	}
@@ -92,6 +161,7 @@ static int file_flush(struct output *o)
 		ssize_t n = write(f->fd, f->buf + done, f->len - done);
 		if (n > 0) {
 			done += (size_t)n;
+			f->size += n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -107,12 +177,14 @@ static int file_flush(struct output *o)
 		/* a partial line must not stay in the file */
 		const char *nl = done ? memrchr(f->buf, '\n', done) : NULL;
 		size_t whole = nl ? (size_t)(nl - f->buf) + 1 : 0;
-		if (done > whole && f->path) {
+		if (done > whole && f->regular) {
 			off_t end = lseek(f->fd, 0, SEEK_END);
 			if (end >= (off_t)(done - whole) &&
 			    ftruncate(f->fd, end - (off_t)(done - whole)) < 0)
 				syslog(LOG_ERR, "output %s: cannot remove a partial line: %s",
 				       o->name, strerror(errno));
+			else
+				f->size -= (off_t)(done - whole);
 		}
 		memmove(f->buf, f->buf + whole, f->len - whole);
 		f->len -= whole;
@@ -120,6 +192,10 @@ static int file_flush(struct output *o)
 		return -1;
 	}
 	f->len = 0;
+	if (f->fsync_policy == FSYNC_ALWAYS && f->regular && fsync(f->fd) < 0) {
+		note_failure(f, "fsync", errno);
+		return -1;
+	}
 	if (f->failing) {
 		syslog(LOG_NOTICE, "output %s: writing again", o->name);
 		f->failing = false;
@@ -154,19 +230,11 @@ static int file_write(struct output *o, const struct doc *d)
 static int file_reopen(struct output *o)
 {
 	struct file_output *f = (struct file_output *)o;
-	char err[256];
 
 	if (!f->path)
 		return 0;
 	file_flush(o);
-	if (f->fd >= 0)
-		close(f->fd);
-	f->fd = open_path(f->path, err, sizeof(err));
-	if (f->fd < 0) {
-		syslog(LOG_ERR, "output %s: %s", o->name, err);
-		return -1;
-	}
-	return 0;
+	return reopen_file(f);
 }
 
 static void file_close(struct output *o)
@@ -189,7 +257,8 @@ static const struct output_ops file_ops = {
 	.close = file_close,
 };
 
-static struct output *make(const char *path, int fd, char *err, size_t errlen)
+static struct output *make(const char *path, int fd, const struct stat *st,
+			   const struct config *c, char *err, size_t errlen)
 {
 	struct file_output *f = calloc(1, sizeof(*f));
 	if (!f || !(f->buf = malloc(FILE_BUF)) ||
@@ -210,17 +279,27 @@ static struct output *make(const char *path, int fd, char *err, size_t errlen)
 	f->base.ops = &file_ops;
 	f->fd = fd;
 	f->cap = FILE_BUF;
+	if (path && st) {
+		f->regular = S_ISREG(st->st_mode);
+		f->size = st->st_size;
+	}
+	if (c) {
+		f->rotate_size = c->rotate_size;
+		f->rotate_keep = c->rotate_keep;
+		f->fsync_policy = c->fsync;
+	}
 	return &f->base;
 }
 
 struct output *output_file_open(const char *path, const struct config *c, char *err,
 				size_t errlen)
 {
-	int fd = open_path(path, err, errlen);
-	return fd < 0 ? NULL : make(path, fd, err, errlen);
+	struct stat st;
+	int fd = open_path(path, &st, err, errlen);
+	return fd < 0 ? NULL : make(path, fd, &st, c, err, errlen);
 }
 
 struct output *output_stdout_open(char *err, size_t errlen)
 {
-	return make(NULL, STDOUT_FILENO, err, errlen);
+	return make(NULL, STDOUT_FILENO, NULL, NULL, err, errlen);
 }

@@ -21,6 +21,8 @@ struct stats {
 	uint64_t lost_possible;   /* serials skipped by the kernel's sequence */
 	uint64_t output_errors;   /* failed writes, all outputs */
 	uint64_t output_dropped;  /* documents an output could not keep */
+	uint64_t output_rotations; /* files rotated at rotate_size */
+	uint64_t output_reopens;   /* files found removed and created again */
 	size_t pending_events;    /* open in the reassembly queue now */
 };
 
