@@ -74,8 +74,11 @@ static void usage(FILE *f)
 "    -i FILE   Read records from FILE instead of standard input: a recorded\n"
 "              plugin stream or an audit.log. Every open event is written at\n"
 "              end of file, then audisp-ecs exits 0. -i - is standard input.\n"
+"              -i unix:PATH connects to auditd's af_unix plugin socket\n"
+"              (/var/run/audispd_events) and reconnects when auditd restarts.\n"
 "    -o SPEC   Write documents to SPEC, replacing the configured outputs; may be\n"
-"              repeated. SPEC is stdout or file:/absolute/path.\n"
+"              repeated. SPEC is stdout, file:/absolute/path, syslog or\n"
+"              journal.\n"
 "    -t        Check the configuration, print it is fine, and exit.\n"
 "    -h        Print this help and exit.\n"
 "    -V        Print the version and exit.\n"
@@ -85,7 +88,8 @@ static void usage(FILE *f)
 "              A configuration with errors is refused; the old one stays.\n"
 "    SIGTERM, SIGINT\n"
 "              Write every event still being gathered, then exit 0.\n"
-"    SIGUSR1   Log the counters (records in, events out, drops) to syslog.\n"
+"    SIGUSR1   Log the counters (records in, events out, drops, output\n"
+"              errors) to syslog.\n"
 "\n"
 "EXIT STATUS\n"
 "    0 on end of input or a stop signal; 1 when the configuration, an output\n"
@@ -94,6 +98,9 @@ static void usage(FILE *f)
 "FILES\n"
 "    " AUDISP_ECS_DEFAULT_CONFIG "\n"
 "    /etc/audit/plugins.d/audisp-ecs.conf\n"
+"\n"
+"SEE ALSO\n"
+"    audisp-ecs(8), audisp-ecs.conf(5), auditd(8), auparse_normalize(3)\n"
 "    " CONFIG_DEFAULT_OUTPUT "  (default output, without the file: prefix)\n");
 }
 
