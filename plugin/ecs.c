@@ -250,8 +250,9 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 		i = e;
 	}
 	jsonw_array_end(j);
+	/* the arguments there are (argc may promise more than the records hold) */
 	jsonw_keyz(j, "args_count");
-	jsonw_uint(j, argc != UINT64_MAX ? argc : count);
+	jsonw_uint(j, count);
 }
 
 static void write_process(struct ecs_writer *w, const struct view *g)
@@ -262,6 +263,12 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	struct arg *args;
 	uint64_t argc;
 	size_t nargs = gather_args(w, &args, &argc);
+	static const enum key text_keys[] = {K_EXE, K_COMM, K_CWD, K_PROCTITLE};
+	bool any = nargs || view_u64(w->v.slot[K_PID], &v) || view_u64(w->v.slot[K_PPID], &v);
+	for (size_t i = 0; !any && i < sizeof(text_keys) / sizeof(*text_keys); i++)
+		any = w->v.slot[text_keys[i]] && view_text(&w->v, w->v.slot[text_keys[i]], &s);
+	if (!any)
+		return; /* no "process": {} for records that name no process */
 
 	jsonw_keyz(j, "process");
 	jsonw_object_begin(j);
@@ -542,10 +549,11 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 		kv_str(j, "name", (struct strv){slash + 1, s.len - (size_t)(slash - s.p) - 1});
 	else if (!slash)
 		kv_str(j, "name", s);
-	if ((f = record_field(r->fields, r->nfields, "inode")))
-		kv_str(j, "inode", f->val);
-	if ((f = record_field(r->fields, r->nfields, "dev")))
-		kv_str(j, "device", f->val);
+	struct strv t;
+	if ((f = record_field(r->fields, r->nfields, "inode")) && view_text(&w->v, f, &t))
+		kv_str(j, "inode", t);
+	if ((f = record_field(r->fields, r->nfields, "dev")) && view_text(&w->v, f, &t))
+		kv_str(j, "device", t);
 	if ((f = record_field(r->fields, r->nfields, "mode")) &&
 	    interp_u64(f->val.p, f->val.len, 8, &v)) {
 		char perm[5];

@@ -100,14 +100,17 @@ bool strv_eq(struct strv s, const char *lit)
 bool view_text(struct view *w, const struct field *f, struct strv *out)
 {
 	const struct name_slot *ns = view_name(w, f->key);
-	if (ns && ns->encoded)
-		return interp_untrusted(f->val.p, f->val.len, &w->arena, out);
 	struct strv v = f->val;
-	if (v.len >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.len - 1] == v.p[0]) {
+
+	if (ns && ns->encoded) {
+		if (!interp_untrusted(f->val.p, f->val.len, &w->arena, &v))
+			return false;
+	} else if (v.len >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.len - 1] == v.p[0]) {
 		v.p++;
 		v.len -= 2;
 	}
 	*out = v;
+	/* auditd's "no value", bare or quoted (acct="?") */
 	return v.len > 0 && !strv_eq(v, "?") && !strv_eq(v, "(null)");
 }
 
@@ -195,6 +198,13 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 }
 
 
+/* A record type the table knows (unknown ones, e.g. MAC_TASK_CONTEXTS on a
+ * newer kernel, only complete another record and must not name the event). */
+static bool has_rule(const struct normtab *nt, int type)
+{
+	return strcmp(normtab_record(nt, type)->event_kind, "unknown") != 0;
+}
+
 static void gather(struct view *w, const struct normtab *nt)
 {
 	const struct parsed_event *pe = &w->pe;
@@ -215,7 +225,7 @@ static void gather(struct view *w, const struct normtab *nt)
 				w->paths[w->npaths++] = r;
 			break;
 		default:
-			if (!w->primary && !is_aux(r->hdr.type))
+			if (!w->primary && !is_aux(r->hdr.type) && has_rule(nt, r->hdr.type))
 				w->primary = r;
 		}
 	}
@@ -280,8 +290,12 @@ static void gather(struct view *w, const struct normtab *nt)
 	if (!w->object_path && w->npaths)
 		w->object_path = w->paths[0];
 
-	/* message_type: the primary record's type name, lower case */
+	/* message_type: the primary record's type name, lower case; libaudit's
+	 * name when it knows the number (a log may say UNKNOWN[1334]) */
 	struct strv tn = w->primary->hdr.type_name;
+	const char *known = w->primary->hdr.type ? audit_msg_type_to_name(w->primary->hdr.type) : NULL;
+	if (known)
+		tn = (struct strv){known, strlen(known)};
 	char *lower = arena_alloc(&w->arena, tn.len + 1);
 	if (lower) {
 		for (size_t i = 0; i < tn.len; i++)
