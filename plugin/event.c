@@ -51,6 +51,8 @@ void event_clear(struct event *ev)
 	ev->len = 0;
 	ev->nrec = 0;
 	ev->late = false;
+	ev->tentative = false;
+	ev->tolder = ev->tnewer = NULL;
 }
 
 void event_release(struct event *ev)

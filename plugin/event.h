@@ -40,8 +40,12 @@ struct event {
 	double created;
 	enum event_done done;
 	bool late; /* its serial had already been written once */
+	/* a lone user-space record: complete unless companions follow soon */
+	bool tentative;
+	uint64_t tentative_at;       /* the queue's record count when opened */
 	struct event *hnext;         /* hash chain */
 	struct event *older, *newer; /* creation order */
+	struct event *tolder, *tnewer; /* tentative events, creation order */
 };
 
 /* Appends one record line. Returns -1 when memory is exhausted. */

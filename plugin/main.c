@@ -136,6 +136,7 @@ static void on_line(const char *line, size_t len, void *ctx)
 static void on_idle(void *ctx)
 {
 	struct daemon *d = ctx;
+	reasm_idle(d->reasm);
 	outputs_flush(&d->outs);
 }
 

@@ -37,6 +37,8 @@ struct reassembly {
 	size_t nbuckets; /* power of two */
 	struct event *oldest, *newest;
 	size_t nopen;
+	struct event *toldest, *tnewest; /* the tentative ones */
+	uint64_t nrecords;               /* records pushed so far */
 	struct event *pool; /* cleared events for reuse, via hnext */
 	size_t npool;
 	struct node nodes[MAX_NODES]; /* [0]: records without node= */
@@ -44,24 +46,28 @@ struct reassembly {
 };
 
 /* Types that never share their serial with other records, so an event that
- * starts with one is complete at once. ausearch (check_events() in
- * audit-userspace's src/ausearch-lol.c) treats every type below 1300 and
- * from 1700 up as single-record; we keep only the part of that rule that is
- * certain, because a kernel record written during a syscall (AVC,
- * CONFIG_CHANGE, ANOM_PROMISCUOUS, INTEGRITY_*) arrives *before* its SYSCALL
- * record and would otherwise be cut from it:
- *   1000-1099  netlink control messages;
- *   1100-1199, 2100-2999  user-space messages (the kernel relays them alone);
- *   1200-1299  auditd's own DAEMON_* records;
- *   2000 KERNEL (audit initialised), 1701 ANOM_ABEND (written on signal
- *   delivery, after the syscall's context is gone).
- * Everything else waits for its EOE, or for end_of_event_timeout when the
- * kernel writes none (e.g. no syscall rule made the context auditable). */
+ * starts with one is complete at once: auditd's own DAEMON_* records
+ * (1200-1299, auditd's serials), KERNEL (2000, audit initialised) and
+ * ANOM_ABEND (1701, written on signal delivery, after the syscall's context
+ * is gone). ausearch (check_events() in audit-userspace's
+ * src/ausearch-lol.c) treats every type below 1300 and from 1700 up as
+ * single-record; we keep only the part that is certain: kernel records
+ * written during a syscall (AVC, CONFIG_CHANGE, ANOM_PROMISCUOUS,
+ * INTEGRITY_*) arrive *before* their SYSCALL record and wait for the EOE. */
 int reasm_type_is_standalone(int type)
 {
-	return (type >= 1000 && type <= AUDIT_LAST_DAEMON) ||
-	       (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2) ||
-	       type == AUDIT_KERNEL || type == AUDIT_ANOM_ABEND;
+	return (type >= AUDIT_FIRST_DAEMON && type <= AUDIT_LAST_DAEMON) || type == AUDIT_KERNEL ||
+	       type == AUDIT_ANOM_ABEND;
+}
+
+/* User-space messages (1100-1199, 2100-2999) and the control range with
+ * LOGIN (1000-1099) usually come alone, but when a rule makes the sending
+ * syscall auditable, a newer kernel writes SYSCALL (and more) and an EOE
+ * with the same serial (Laurel's record-login.txt, record-service-start.txt). */
+int reasm_type_is_tentative(int type)
+{
+	return (type >= 1000 && type < AUDIT_FIRST_DAEMON) ||
+	       (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2);
 }
 
 static size_t pow2_at_least(size_t n)
@@ -216,8 +222,25 @@ static struct event *lookup(struct reassembly *r, const struct record_hdr *h, ui
 	return NULL;
 }
 
+static void untentative(struct reassembly *r, struct event *e)
+{
+	if (!e->tentative)
+		return;
+	if (e->tolder)
+		e->tolder->tnewer = e->tnewer;
+	else
+		r->toldest = e->tnewer;
+	if (e->tnewer)
+		e->tnewer->tolder = e->tolder;
+	else
+		r->tnewest = e->tolder;
+	e->tolder = e->tnewer = NULL;
+	e->tentative = false;
+}
+
 static void unlink_event(struct reassembly *r, struct event *e)
 {
+	untentative(r, e);
 	struct event **pp = &r->buckets[bucket_of(r, e->serial, e->node_id)];
 	while (*pp && *pp != e)
 		pp = &(*pp)->hnext;
@@ -289,8 +312,14 @@ static void complete(struct reassembly *r, struct event *e, enum event_done why)
 static struct event *open_event(struct reassembly *r, const struct record_hdr *h, uint16_t node,
 				double now)
 {
-	while (r->nopen >= r->max_inflight && r->oldest)
-		complete(r, r->oldest, EVENT_DONE_CAPACITY);
+	/* make room: lone user-space records first (they are most likely
+	 * complete already), then the oldest event */
+	while (r->nopen >= r->max_inflight && r->oldest) {
+		if (r->toldest)
+			complete(r, r->toldest, EVENT_DONE_STANDALONE);
+		else
+			complete(r, r->oldest, EVENT_DONE_CAPACITY);
+	}
 
 	struct event *e = take_event(r);
 	if (!e)
@@ -320,6 +349,9 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		return -1;
 	}
 	stats.records_in++;
+	r->nrecords++;
+	while (r->toldest && r->nrecords - r->toldest->tentative_at > REASM_TENTATIVE_RECORDS)
+		complete(r, r->toldest, EVENT_DONE_STANDALONE);
 	uint16_t node = node_id(r, h.node);
 	struct event *e = lookup(r, &h, node);
 	int cut = 0; /* the event was cut at its bound: this record starts the next part */
@@ -328,6 +360,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 			complete(r, e, EVENT_DONE_EOE);
 			return 0;
 		}
+		untentative(r, e); /* a companion: now a normal event, waiting for EOE */
 		if (e->nrec >= EVENT_MAX_RECORDS)
 			complete(r, e, EVENT_DONE_CAPACITY);
 		else if (event_add_record(e, line, len, h.type) == 0)
@@ -376,7 +409,24 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		return 0;
 	}
 	e->late = late;
+	if (reasm_type_is_tentative(h.type)) {
+		e->tentative = true;
+		e->tentative_at = r->nrecords;
+		e->tolder = r->tnewest;
+		e->tnewer = NULL;
+		if (r->tnewest)
+			r->tnewest->tnewer = e;
+		else
+			r->toldest = e;
+		r->tnewest = e;
+	}
 	return 0;
+}
+
+void reasm_idle(struct reassembly *r)
+{
+	while (r->toldest)
+		complete(r, r->toldest, EVENT_DONE_STANDALONE);
 }
 
 void reasm_expire(struct reassembly *r, double now)

@@ -5,10 +5,13 @@
  * order, so records are grouped by key, never by position. An event is
  * complete when
  *   - its EOE record arrives;
- *   - it starts with a record type that never has companions (see
- *     reassembly.c: user-space and daemon messages, and the few kernel
- *     records written outside a syscall; the rule follows ausearch's
- *     check_events() in audit-userspace, src/ausearch-lol.c);
+ *   - it starts with a record type that never has companions (auditd's
+ *     own DAEMON_* records, KERNEL, ANOM_ABEND; see reassembly.c);
+ *   - it is a lone user-space record (USER_*, CRED_*, LOGIN...) and no
+ *     companion followed: these usually stand alone, but a newer kernel
+ *     auditing the sending syscall adds SYSCALL.. EOE to them, so they are
+ *     held until the input goes idle (reasm_idle) or REASM_TENTATIVE_RECORDS
+ *     more records arrived; a companion turns them into normal events;
  *   - end_of_event_timeout seconds pass after its first record;
  *   - max_inflight events are open and a new one arrives (oldest first);
  *   - the input ends or the daemon stops (reasm_flush).
@@ -40,11 +43,18 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now);
 void reasm_expire(struct reassembly *r, double now);
 /* When the oldest open event times out, or a negative value if none is open. */
 double reasm_next_deadline(const struct reassembly *r);
+/* The input has nothing more for now: lone user-space records are done. */
+void reasm_idle(struct reassembly *r);
 /* Completes every open event (EOF, shutdown). */
 void reasm_flush(struct reassembly *r);
 size_t reasm_open_events(const struct reassembly *r);
 
 /* Whether an event that starts with this record type is complete at once. */
 int reasm_type_is_standalone(int type);
+/* Whether it usually stands alone but may get companions (see above). */
+int reasm_type_is_tentative(int type);
+
+/* Records after which a lone user-space record is taken as complete. */
+#define REASM_TENTATIVE_RECORDS 256
 
 #endif

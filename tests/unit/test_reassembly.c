@@ -260,29 +260,51 @@ static void test_out_of_order(void **state)
 
 static void test_standalone_types(void **state)
 {
+	/* complete at once: records that never have companions */
 	static const struct {
 		const char *name;
 		int type;
 	} alone[] = {
+	    {"DAEMON_START", 1200}, {"DAEMON_END", 1201}, {"ANOM_ABEND", 1701}, {"KERNEL", 2000},
+	};
+	/* user-space records: complete when the input goes idle, unless a
+	 * companion joins them */
+	static const struct {
+		const char *name;
+		int type;
+	} lone[] = {
 	    {"USER_ACCT", 1101},     {"USER_AUTH", 1100},           {"USER", 1005},
-	    {"DAEMON_START", 1200},  {"DAEMON_END", 1201},          {"ANOM_ABEND", 1701},
-	    {"KERNEL", 2000},        {"ANOM_LOGIN_FAILURES", 2100}, {"VIRT_CONTROL", 2500},
+	    {"LOGIN", 1006},         {"ANOM_LOGIN_FAILURES", 2100}, {"VIRT_CONTROL", 2500},
 	    {"UNKNOWN[2999]", 2999}, {"UNKNOWN[1099]", 1099},
 	};
+	const size_t nalone = sizeof(alone) / sizeof(alone[0]);
+	const size_t nlone = sizeof(lone) / sizeof(lone[0]);
 	struct sink s = {0};
 	struct reassembly *r = reasm_new(16, 2.0, on_event, &s);
 
-	for (size_t i = 0; i < sizeof(alone) / sizeof(alone[0]); i++) {
+	for (size_t i = 0; i < nalone; i++) {
 		push(r, alone[i].name, (uint32_t)(500 + i));
 		assert_int_equal(s.n, i + 1);
 		assert_done(&s, i, (uint32_t)(500 + i), 1, EVENT_DONE_STANDALONE);
 		assert_int_equal(s.d[i].recs[0].type, alone[i].type);
 		assert_int_equal(reasm_open_events(r), 0);
 	}
-	assert_int_equal(stats.done_standalone, sizeof(alone) / sizeof(alone[0]));
+	for (size_t i = 0; i < nlone; i++)
+		push(r, lone[i].name, (uint32_t)(520 + i));
+	assert_int_equal(s.n, nalone);
+	assert_int_equal(reasm_open_events(r), nlone);
+	reasm_idle(r);
+	assert_int_equal(s.n, nalone + nlone);
+	for (size_t i = 0; i < nlone; i++) {
+		assert_done(&s, nalone + i, (uint32_t)(520 + i), 1, EVENT_DONE_STANDALONE);
+		assert_int_equal(s.d[nalone + i].recs[0].type, lone[i].type);
+	}
+	assert_int_equal(reasm_open_events(r), 0);
+	assert_int_equal(stats.done_standalone, nalone + nlone);
 	assert_int_equal(stats.done_eoe, 0);
 
-	/* kernel records that belong to a syscall wait for their EOE */
+	/* kernel records that belong to a syscall wait for their EOE; idle
+	 * does not complete them */
 	static const char *wait[] = {
 	    "SYSCALL",       "CONFIG_CHANGE",    "AVC",           "PROCTITLE",     "PATH",
 	    "NETFILTER_CFG", "ANOM_PROMISCUOUS", "UNKNOWN[2001]", "UNKNOWN[3000]", "NO_SUCH_TYPE"};
@@ -290,7 +312,9 @@ static void test_standalone_types(void **state)
 		push(r, wait[i], (uint32_t)(600 + i));
 		assert_int_equal(reasm_open_events(r), i + 1);
 	}
-	assert_int_equal(s.n, sizeof(alone) / sizeof(alone[0]));
+	reasm_idle(r);
+	size_t n0 = nalone + nlone;
+	assert_int_equal(s.n, n0);
 
 	/* CONFIG_CHANGE and AVC come before their SYSCALL and stay with it */
 	push(r, "SYSCALL", 601);
@@ -298,18 +322,58 @@ static void test_standalone_types(void **state)
 	push(r, "SYSCALL", 602);
 	push(r, "PATH", 602);
 	push(r, "EOE", 602);
-	assert_done(&s, 11, 601, 2, EVENT_DONE_EOE);
-	assert_int_equal(s.d[11].recs[0].type, 1305);
-	assert_int_equal(s.d[11].recs[1].type, 1300);
-	assert_done(&s, 12, 602, 3, EVENT_DONE_EOE);
-	assert_int_equal(s.d[12].recs[0].type, 1400);
+	assert_done(&s, n0, 601, 2, EVENT_DONE_EOE);
+	assert_int_equal(s.d[n0].recs[0].type, 1305);
+	assert_int_equal(s.d[n0].recs[1].type, 1300);
+	assert_done(&s, n0 + 1, 602, 3, EVENT_DONE_EOE);
+	assert_int_equal(s.d[n0 + 1].recs[0].type, 1400);
 
-	/* a standalone type joins an event that is already open */
+	/* a user-space record joins an event that is already open */
 	push(r, "USER_ACCT", 600);
-	assert_int_equal(s.n, 13);
+	assert_int_equal(s.n, n0 + 2);
 	push(r, "EOE", 600);
-	assert_done(&s, 13, 600, 2, EVENT_DONE_EOE);
-	assert_int_equal(s.d[13].recs[1].type, 1101);
+	assert_done(&s, n0 + 2, 600, 2, EVENT_DONE_EOE);
+	assert_int_equal(s.d[n0 + 2].recs[1].type, 1101);
+
+	/* a newer kernel auditing the sending syscall: LOGIN, SYSCALL, EOE
+	 * (Laurel's record-login.txt) is one event, idle or not */
+	push(r, "LOGIN", 700);
+	push(r, "SYSCALL", 700);
+	reasm_idle(r);
+	assert_int_equal(s.n, n0 + 3);
+	push(r, "EOE", 700);
+	assert_done(&s, n0 + 3, 700, 2, EVENT_DONE_EOE);
+	assert_int_equal(s.d[n0 + 3].recs[0].type, 1006);
+	assert_int_equal(stats.late_records, 0);
+	reasm_free(r);
+	sink_free(&s);
+}
+
+/* Without idle input (a file read at full speed), a lone user-space record
+ * completes once REASM_TENTATIVE_RECORDS more records have arrived. */
+static void test_tentative_by_count(void **state)
+{
+	struct sink s = {0};
+	struct reassembly *r = reasm_new(4096, 2.0, on_event, &s);
+
+	push(r, "USER_START", 1);
+	for (uint32_t i = 0; i < REASM_TENTATIVE_RECORDS; i++)
+		push(r, "PATH", 1000); /* one open kernel event's records */
+	assert_int_equal(s.n, 0);
+	push(r, "PATH", 1000);
+	assert_int_equal(s.n, 1);
+	assert_done(&s, 0, 1, 1, EVENT_DONE_STANDALONE);
+	reasm_flush(r);
+	assert_done(&s, 1, 1000, REASM_TENTATIVE_RECORDS + 1, EVENT_DONE_FLUSH);
+
+	/* a full queue makes room with lone user-space records first */
+	memset(&stats, 0, sizeof stats);
+	reasm_set_limits(r, 2, 2.0);
+	push(r, "SYSCALL", 10);
+	push(r, "USER_ACCT", 11);
+	push(r, "SYSCALL", 12);
+	assert_done(&s, 2, 11, 1, EVENT_DONE_STANDALONE);
+	assert_int_equal(stats.done_capacity, 0);
 	reasm_free(r);
 	sink_free(&s);
 }
@@ -317,17 +381,21 @@ static void test_standalone_types(void **state)
 static void test_standalone_rule(void **state)
 {
 	static const struct {
-		int type, alone;
+		int type, alone, lone;
 	} t[] = {
-	    {0, 0},    {999, 0},  {1000, 1}, {1099, 1}, {1100, 1}, {1101, 1}, {1199, 1},
-	    {1200, 1}, {1299, 1}, {1300, 0}, {1305, 0}, {1320, 0}, {1327, 0}, {1400, 0},
-	    {1699, 0}, {1700, 0}, {1701, 1}, {1702, 0}, {1999, 0}, {2000, 1}, {2001, 0},
-	    {2099, 0}, {2100, 1}, {2500, 1}, {2999, 1}, {3000, 0}, {-1, 0},   {65535, 0},
+	    {0, 0, 0},    {999, 0, 0},  {1000, 0, 1}, {1006, 0, 1},  {1099, 0, 1},
+	    {1100, 0, 1}, {1101, 0, 1}, {1199, 0, 1}, {1200, 1, 0},  {1299, 1, 0},
+	    {1300, 0, 0}, {1305, 0, 0}, {1320, 0, 0}, {1327, 0, 0},  {1400, 0, 0},
+	    {1699, 0, 0}, {1700, 0, 0}, {1701, 1, 0}, {1702, 0, 0},  {1999, 0, 0},
+	    {2000, 1, 0}, {2001, 0, 0}, {2099, 0, 0}, {2100, 0, 1},  {2500, 0, 1},
+	    {2999, 0, 1}, {3000, 0, 0}, {-1, 0, 0},   {65535, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (!!reasm_type_is_standalone(t[i].type) != t[i].alone) {
-			print_error("type %d: standalone %d, want %d\n", t[i].type,
-			            reasm_type_is_standalone(t[i].type), t[i].alone);
+		if (!!reasm_type_is_standalone(t[i].type) != t[i].alone ||
+		    !!reasm_type_is_tentative(t[i].type) != t[i].lone) {
+			print_error("type %d: standalone %d tentative %d, want %d %d\n", t[i].type,
+			            reasm_type_is_standalone(t[i].type),
+			            reasm_type_is_tentative(t[i].type), t[i].alone, t[i].lone);
 			fail();
 		}
 	}
@@ -443,7 +511,7 @@ static void test_standalone_does_not_evict(void **state)
 
 	push(r, "SYSCALL", 1);
 	push(r, "SYSCALL", 2);
-	push(r, "USER_ACCT", 3);
+	push(r, "ANOM_ABEND", 3);
 	push(r, "DAEMON_START", 4);
 	assert_int_equal(s.n, 2);
 	assert_done(&s, 0, 3, 1, EVENT_DONE_STANDALONE);
@@ -641,8 +709,8 @@ static void test_late_records(void **state)
 	assert_int_equal(stats.late_records, 4);
 
 	/* a standalone record repeated */
-	push(r, "USER_ACCT", 54);
-	push(r, "USER_ACCT", 54);
+	push(r, "ANOM_ABEND", 54);
+	push(r, "ANOM_ABEND", 54);
 	assert_done(&s, 6, 54, 1, EVENT_DONE_STANDALONE);
 	assert_done(&s, 7, 54, 1, EVENT_DONE_STANDALONE);
 	assert_false(s.d[6].late);
@@ -835,6 +903,7 @@ static void test_gaps_per_node(void **state)
 	/* a serial seen on another node is not late here */
 	push_full(r, "b", "USER_ACCT", T0, 0, 4, 0.0);
 	assert_int_equal(stats.late_records, 0);
+	reasm_idle(r);
 	assert_int_equal(s.n, 9);
 	reasm_free(r);
 	sink_free(&s);
@@ -1312,6 +1381,7 @@ static void run_capture(const char *path, size_t max_inflight)
 	struct reassembly *r = reasm_new(max_inflight, 2.0, on_event, &s);
 	for (size_t i = 0; i < L.n; i++)
 		assert_int_equal(push_line(r, L.v[i].p, L.v[i].len, 0.0), 0);
+	reasm_idle(r);                             /* the end of the input */
 	assert_int_equal(reasm_open_events(r), 0); /* nothing waits for a timeout */
 	reasm_flush(r);
 
@@ -1358,6 +1428,7 @@ int main(void)
 	    T(test_out_of_order),
 	    T(test_standalone_types),
 	    T(test_standalone_rule),
+	    T(test_tentative_by_count),
 	    T(test_timeout_and_deadline),
 	    T(test_capacity),
 	    T(test_standalone_does_not_evict),
