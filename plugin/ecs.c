@@ -96,16 +96,26 @@ static int outcome_of(struct ecs_writer *w)
 	return -1;
 }
 
-static void write_str_list(struct jsonw *j, const char *key, const char *const *v)
+/* Two NULL-terminated lists as one JSON array, without repeats. */
+static void write_str_lists(struct jsonw *j, const char *key, const char *const *a,
+			    const char *const *b)
 {
-	if (!v[0])
+	if (!a[0] && (!b || !b[0]))
 		return;
 	jsonw_keyz(j, key);
 	jsonw_array_begin(j);
-	for (; *v; v++)
-		jsonw_stringz(j, *v);
+	for (const char *const *p = a; *p; p++)
+		jsonw_stringz(j, *p);
+	for (const char *const *p = b; p && *p; p++) {
+		bool dup = false;
+		for (const char *const *q = a; *q && !dup; q++)
+			dup = !strcmp(*p, *q);
+		if (!dup)
+			jsonw_stringz(j, *p);
+	}
 	jsonw_array_end(j);
 }
+
 
 static const char *sa_direction(const struct view *g, bool *dest)
 {
@@ -139,8 +149,9 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	jsonw_object_begin(j);
 	kv_strz(j, "kind", g->rule->ecs_kind ? g->rule->ecs_kind : "event");
 	kv_strz(j, "module", "auditd");
-	write_str_list(j, "category", g->rule->category);
-	write_str_list(j, "type", g->rule->type);
+	const struct norm_rule *sr = g->syscall_rule;
+	write_str_lists(j, "category", g->rule->category, sr ? sr->category : NULL);
+	write_str_lists(j, "type", g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
 	jsonw_keyz(j, "sequence");
@@ -255,6 +266,17 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	jsonw_uint(j, count);
 }
 
+static void write_ident_obj(struct jsonw *j, const char *key, const struct ident *id)
+{
+	jsonw_keyz(j, key);
+	jsonw_object_begin(j);
+	if (id->id.len)
+		kv_str(j, "id", id->id);
+	if (id->name.len)
+		kv_str(j, "name", id->name);
+	jsonw_object_end(j);
+}
+
 static void write_process(struct ecs_writer *w, const struct view *g)
 {
 	struct jsonw *j = &w->w;
@@ -291,6 +313,21 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 		kv_str(j, "working_directory", s);
 	if (nargs)
 		write_args(w, args, nargs, argc);
+	/* the process's credentials, by ECS 8.11's names */
+	static const struct {
+		const char *key;
+		enum key k;
+		int kind;
+	} creds[] = {
+	    {"real_user", K_UID, 1},  {"user", K_EUID, 1},       {"saved_user", K_SUID, 1},
+	    {"real_group", K_GID, 2}, {"saved_group", K_SGID, 2},
+	};
+	for (size_t i = 0; i < sizeof(creds) / sizeof(*creds); i++) {
+		struct ident id;
+		if (view_ident(&w->v, w->v.slot[creds[i].k], w->v.eslot[creds[i].k], creds[i].kind,
+			       &id))
+			write_ident_obj(j, creds[i].key, &id);
+	}
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
 		char *t = arena_alloc(&w->v.arena, s.len + 1);
@@ -361,16 +398,6 @@ static void apply_map(struct people *p, enum norm_map m, const struct ident *id)
 	}
 }
 
-static void write_ident_obj(struct jsonw *j, const char *key, const struct ident *id)
-{
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
-	if (id->id.len)
-		kv_str(j, "id", id->id);
-	if (id->name.len)
-		kv_str(j, "name", id->name);
-	jsonw_object_end(j);
-}
 
 static void write_user(struct ecs_writer *w, const struct view *g, const struct ecs_options *o,
 		       struct people *p)
@@ -579,14 +606,44 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	jsonw_object_end(j);
 }
 
+/* User-space records (logins, sshd's crypto sessions) name the remote end
+ * in addr=: the source of an incoming connection. */
+static void write_remote_addr(struct ecs_writer *w, const struct view *g, struct strv *ip_out)
+{
+	struct jsonw *j = &w->w;
+	struct strv a;
+	char tmp[64];
+	unsigned char bin[16];
+
+	if (g->syscall || !w->v.slot[K_ADDR] || !view_text(&w->v, w->v.slot[K_ADDR], &a) ||
+	    a.len >= sizeof(tmp))
+		return;
+	memcpy(tmp, a.p, a.len);
+	tmp[a.len] = 0;
+	if (inet_pton(AF_INET, tmp, bin) != 1 && inet_pton(AF_INET6, tmp, bin) != 1)
+		return;
+	jsonw_keyz(j, "source");
+	jsonw_object_begin(j);
+	kv_str(j, "ip", a);
+	kv_str(j, "address", a);
+	jsonw_object_end(j);
+	jsonw_keyz(j, "network");
+	jsonw_object_begin(j);
+	kv_strz(j, "direction", "ingress");
+	jsonw_object_end(j);
+	*ip_out = a;
+}
+
 static void write_network(struct ecs_writer *w, const struct view *g, struct strv *ip_out)
 {
 	struct jsonw *j = &w->w;
 	bool dest;
 
 	ip_out->len = 0;
-	if (!g->have_sa || !g->sa.addr[0])
+	if (!g->have_sa || !g->sa.addr[0]) {
+		write_remote_addr(w, g, ip_out);
 		return;
+	}
 	const char *dir = sa_direction(g, &dest);
 	jsonw_keyz(j, dest ? "destination" : "source");
 	jsonw_object_begin(j);

@@ -169,6 +169,9 @@ static const char *value_end(const char *p, const char *end)
 		const char *q = memchr(p + 1, close, (size_t)(end - p - 1));
 		if (q)
 			return q + 1;
+		/* msg='... cut short (a truncated record): the rest is its text */
+		if (close == '\'')
+			return end;
 	}
 	while (p < end && *p != ' ')
 		p++;
@@ -178,6 +181,7 @@ static const char *value_end(const char *p, const char *end)
 static void split(struct splitter *s, const char *p, const char *end, bool nested)
 {
 	long last_bare = -1; /* the last field added, if its value is bare */
+	bool prefix_old = false; /* an "old" word came before the next key */
 
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\n'))
@@ -199,21 +203,39 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 				v->len = (size_t)(p - v->p);
 				continue;
 			}
+			/* the pre-2.6.3x LOGIN format: "old auid=1 new auid=2 old ses=3
+			 * new ses=4"; "new" just goes, "old" renames the next key */
+			if (!nested && (size_t)(p - k) == 3 && p < end && p + 1 < end &&
+			    p[1] != ' ' && (!memcmp(k, "new", 3) || !memcmp(k, "old", 3))) {
+				prefix_old = k[0] == 'o';
+				continue;
+			}
 			add(s, k, 0, k, (size_t)(p - k));
 			continue;
 		}
 		size_t kl = (size_t)(p - k);
+		if (prefix_old) {
+			prefix_old = false;
+			if (kl == 4 && !memcmp(k, "auid", 4)) {
+				k = "old-auid";
+				kl = 8;
+			} else if (kl == 3 && !memcmp(k, "ses", 3)) {
+				k = "old-ses";
+				kl = 7;
+			}
+		}
 		const char *v = ++p;
 		p = value_end(v, end);
 		size_t vl = (size_t)(p - v);
-		if (!nested && kl == 3 && !memcmp(k, "msg", 3) && vl >= 2 && *v == '\'' &&
-		    v[vl - 1] == '\'') {
+		if (!nested && kl == 3 && !memcmp(k, "msg", 3) && vl >= 1 && *v == '\'') {
+			/* closed, or cut short by truncation */
+			size_t inner = vl >= 2 && v[vl - 1] == '\'' ? vl - 2 : vl - 1;
 			size_t before = s->n;
-			split(s, v + 1, v + vl - 1, true);
+			split(s, v + 1, v + 1 + inner, true);
 			/* free text inside msg='...': keep the whole text as well */
 			for (size_t i = before; i < s->n; i++) {
 				if (s->out[i].key.len == 0) {
-					add(s, "msg", 3, v + 1, vl - 2);
+					add(s, "msg", 3, v + 1, inner);
 					break;
 				}
 			}

@@ -247,10 +247,13 @@ static void gather(struct view *w, const struct normtab *nt)
 	}
 	if (w->machine >= 0 && w->nr >= 0)
 		w->syscall_name = interp_syscall_name(w->machine, w->nr);
-	if (w->primary == w->syscall && w->syscall)
+	if (w->primary == w->syscall && w->syscall) {
 		w->rule = normtab_syscall(nt, w->machine, w->nr);
-	else
+	} else {
 		w->rule = normtab_record(nt, w->primary->hdr.type);
+		if (w->syscall)
+			w->syscall_rule = normtab_syscall(nt, w->machine, w->nr);
+	}
 
 	w->action = w->rule->action;
 	if (w->rule->action_field) {
@@ -272,20 +275,28 @@ static void gather(struct view *w, const struct normtab *nt)
 		w->have_sa = interp_sockaddr(w->slot[K_SADDR]->val.p, w->slot[K_SADDR]->val.len,
 					     &w->sa) == 0;
 
-	/* the object's PATH: the rule's item, else the first that is not the
-	 * parent directory of the object */
-	int want = w->rule->object_path_index;
-	for (size_t i = 0; i < w->npaths && want >= 0; i++) {
-		const struct field *it = record_field(w->paths[i]->fields, w->paths[i]->nfields, "item");
-		uint64_t v;
-		if (view_u64(it, &v) && v == (uint64_t)want)
-			w->object_path = w->paths[i];
-	}
-	for (size_t i = 0; i < w->npaths && !w->object_path; i++) {
-		const struct field *nt2 =
-			record_field(w->paths[i]->fields, w->paths[i]->nfields, "nametype");
-		if (!nt2 || !strv_eq(nt2->val, "PARENT"))
-			w->object_path = w->paths[i];
+	/* the object's PATH: from the rule's item on, the first (by item) that
+	 * is not a parent directory (nametype, or objtype on old kernels, says
+	 * PARENT or UNKNOWN), else the rule's item itself */
+	int want = w->rule->object_path_index >= 0 ? w->rule->object_path_index : 0;
+	uint64_t best = UINT64_MAX;
+	for (size_t i = 0; i < w->npaths; i++) {
+		const struct parsed_rec *pr = w->paths[i];
+		const struct field *it = record_field(pr->fields, pr->nfields, "item");
+		const struct field *nt2 = record_field(pr->fields, pr->nfields, "nametype");
+		if (!nt2)
+			nt2 = record_field(pr->fields, pr->nfields, "objtype");
+		uint64_t item;
+		if (!view_u64(it, &item))
+			item = i;
+		if (item == (uint64_t)want && best == UINT64_MAX && !w->object_path)
+			w->object_path = pr; /* the fallback */
+		if (item < (uint64_t)want || item >= best)
+			continue;
+		if (nt2 && (strv_eq(nt2->val, "PARENT") || strv_eq(nt2->val, "UNKNOWN")))
+			continue;
+		best = item;
+		w->object_path = pr;
 	}
 	if (!w->object_path && w->npaths)
 		w->object_path = w->paths[0];
@@ -306,6 +317,16 @@ static void gather(struct view *w, const struct normtab *nt)
 
 /* The first field in the event with one of the names, in slot order for
  * known keys, else searching the primary record, then all. */
+/* A value that says something: not empty, "?", "\"?\"" or "(null)". */
+static bool has_value(struct strv v)
+{
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+		v.p++;
+		v.len -= 2;
+	}
+	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
+}
+
 const struct field *view_find(const struct view *w, const char *const *names,
 			      const struct parsed_rec **in)
 {
@@ -318,7 +339,8 @@ const struct field *view_find(const struct view *w, const char *const *names,
 					continue;
 				for (size_t j = 0; j < r->nfields; j++)
 					if (r->fields[j].key.len == k.len &&
-					    !memcmp(r->fields[j].key.p, k.p, k.len)) {
+					    !memcmp(r->fields[j].key.p, k.p, k.len) &&
+					    has_value(r->fields[j].val)) {
 						if (in)
 							*in = r;
 						return &r->fields[j];

@@ -69,6 +69,9 @@ struct view {
 	size_t npaths;
 	const struct parsed_rec *object_path; /* the object's PATH record */
 	const struct norm_rule *rule;
+	/* the SYSCALL's own rule when another record names the event (its ECS
+	 * categorization is added, as go-libaudit does); else NULL */
+	const struct norm_rule *syscall_rule;
 	const char *action; /* the rule's, refined by action_field */
 	int machine;        /* MACH_*, or -1 */
 	int nr;             /* syscall number, or -1 */

@@ -797,18 +797,30 @@ static void test_fields_msg_edge_cases(void **state)
 	assert_field(&f[1], "b", "2");
 	free(keep);
 
-	/* a msg=' cut short (no closing quote): no flattening, nothing lost */
+	/* a msg=' cut short (no closing quote, a truncated record): the rest
+	 * of the line is its text, flattened as usual */
 	n = split("pid=1 msg='op=x acct=y", f, 16, &tr, &keep);
 	assert_int_equal(n, 3);
 	assert_field(&f[0], "pid", "1");
-	assert_field(&f[1], "msg", "'op=x");
+	assert_field(&f[1], "op", "x");
 	assert_field(&f[2], "acct", "y");
 	free(keep);
 
-	/* a lone quote */
-	n = split("msg='", f, 16, &tr, &keep);
+	/* a lone quote holds nothing */
+	n = split("a=1 msg='", f, 16, &tr, &keep);
 	assert_int_equal(n, 1);
-	assert_field(&f[0], "msg", "'");
+	assert_field(&f[0], "a", "1");
+	free(keep);
+
+	/* the pre-2.6.3x LOGIN format */
+	n = split("login pid=1 uid=0 old auid=4294967295 new auid=0 old ses=4294967295 new ses=5",
+		  f, 16, &tr, &keep);
+	assert_int_equal(n, 7);
+	assert_field(&f[0], "", "login");
+	assert_field(&f[3], "old-auid", "4294967295");
+	assert_field(&f[4], "auid", "0");
+	assert_field(&f[5], "old-ses", "4294967295");
+	assert_field(&f[6], "ses", "5");
 	free(keep);
 
 	/* a key with quotes is no msg */
