@@ -397,6 +397,8 @@ logrotate)
 	# find the daemons of tests running in parallel: signal ours only
 	sed -e "s|/var/log/audisp-ecs/\*\.json|$T/log/*.json|" \
 		-e "s|kill -HUP \$(pidof audisp-ecs)|kill -HUP $DPID|" "$shipped" >"$T/logrotate.conf"
+	# logrotate ignores a configuration file writable by group or others
+	chmod 0644 "$T/logrotate.conf"
 	grep -q -F "$T/log/*.json {" "$T/logrotate.conf" && grep -q -F "kill -HUP $DPID 2>" "$T/logrotate.conf" ||
 		fail "could not rewrite the logrotate file"
 	! grep -q pidof "$T/logrotate.conf" || fail "pidof still in the rewritten logrotate file"

@@ -85,7 +85,7 @@ install)
 	"$sbin" -h >"$T/help.txt" || fail "-h failed"
 	optstring=$(grep -o 'getopt(argc, argv, "[^"]*")' "$SOURCE_DIR/plugin/main.c" | sed 's/.*"\(.*\)".*/\1/')
 	[[ -n $optstring ]] || fail "no getopt() option string in plugin/main.c"
-	MANWIDTH=80 man -l "$man8" 2>/dev/null | col -b >"$T/man8.txt" || true
+	MANWIDTH=80 man -l "$man8" 2>/dev/null >"$T/man8.txt" || true
 	for o in $(tr -d ':' <<<"$optstring" | grep -o .); do
 		grep -q -e "^ *-$o\b" -e "[ [|]-$o\b" "$T/help.txt" || fail "-h does not mention -$o"
 		if [[ -s $T/man8.txt ]]; then
@@ -134,7 +134,7 @@ install)
 			[[ -z $w ]] || fail "man --warnings -l ${m#"$R"}: $w"
 			[[ $(MANWIDTH=80 man -l "$m" 2>/dev/null | wc -l) -gt 20 ]] || fail "${m#"$R"} renders to almost nothing"
 		done
-		MANWIDTH=80 man -l "$man5" 2>/dev/null | col -b >"$T/man5.txt"
+		MANWIDTH=80 man -l "$man5" 2>/dev/null >"$T/man5.txt"
 		for k in $(sed -n 's/^# \{0,1\}\([a-z_]*\) = .*/\1/p' "$SOURCE_DIR/conf/audisp-ecs.conf" | sort -u); do
 			grep -q -w -- "$k" "$T/man5.txt" || fail "audisp-ecs.conf(5) does not describe $k"
 		done
