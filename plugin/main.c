@@ -317,7 +317,6 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
 	struct config c;
-	struct output_set outs;
 	char err[512];
 
 	config_defaults(&c);
@@ -334,17 +333,16 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 		outputs_reopen(&d->outs);
 		return;
 	}
-	/* open the new outputs before letting go of the old ones */
+	/* outputs that stay are reconfigured and reopened, keeping what they
+	 * hold (a full disk); new ones open before old ones close */
 	outputs_flush(&d->outs);
-	if (outputs_open(&outs, &c, err, sizeof(err)) < 0) {
+	if (outputs_reload(&d->outs, &c, err, sizeof(err)) < 0) {
 		syslog(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
 		normtab_free(nt);
 		config_free(&c);
 		outputs_reopen(&d->outs);
 		return;
 	}
-	outputs_close(&d->outs);
-	d->outs = outs;
 	normtab_free(d->nt);
 	d->nt = nt;
 	config_free(&d->cfg);
@@ -484,12 +482,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (input_path && !strncmp(input_path, "unix:", 5)) {
+		/* auditd may not be up yet: then keep trying (on_reconnect) */
 		d.unix_path = input_path + 5;
 		d.in_fd = connect_unix(d.unix_path);
-		if (d.in_fd < 0) {
-			fprintf(stderr, PROG ": %s: %s\n", input_path, strerror(errno));
-			goto out;
-		}
+		if (d.in_fd < 0)
+			syslog(LOG_WARNING, "%s: %s; retrying", input_path, strerror(errno));
+		else
+			syslog(LOG_NOTICE, "connected to %s", d.unix_path);
 	} else if (input_path && strcmp(input_path, "-") != 0) {
 		d.in_fd = open(input_path, O_RDONLY | O_CLOEXEC);
 		if (d.in_fd < 0) {
@@ -506,7 +505,7 @@ int main(int argc, char **argv)
 	idcache_init(600);
 	d.ecs = ecs_writer_new();
 	d.reasm = reasm_new(d.cfg.max_inflight, d.cfg.end_of_event_timeout, on_event, &d);
-	if (!d.loop || !d.ecs || !d.reasm || start_input(&d) < 0) {
+	if (!d.loop || !d.ecs || !d.reasm || (d.in_fd >= 0 && start_input(&d) < 0)) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
@@ -518,8 +517,10 @@ int main(int argc, char **argv)
 	ev_prepare_start(d.loop, &d.rearm);
 	ev_unref(d.loop); /* the prepare watcher alone must not keep the loop alive */
 	d.reconnect_delay = 0.25;
-	ev_timer_init(&d.reconnect, on_reconnect, 0, 0);
+	ev_timer_init(&d.reconnect, on_reconnect, d.reconnect_delay, 0);
 	d.reconnect.data = &d;
+	if (d.in_fd < 0)
+		ev_timer_start(d.loop, &d.reconnect);
 	ev_timer_init(&d.housekeeping, on_housekeeping, 1, 1);
 	d.housekeeping.data = &d;
 	ev_timer_start(d.loop, &d.housekeeping);
@@ -536,6 +537,9 @@ int main(int argc, char **argv)
 
 	ev_run(d.loop, 0);
 
+	/* what the outputs could not write by now is lost: count it first */
+	outputs_flush(&d.outs);
+	outputs_discard(&d.outs);
 	log_stats(&d, "stopped");
 	rc = 0;
 out:

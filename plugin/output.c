@@ -1,13 +1,14 @@
 #include "output.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
 
-struct output *output_open(const struct output_spec *spec, const struct config *c, char *err,
-			   size_t errlen)
+static struct output *open_kind(const struct output_spec *spec, const struct config *c,
+				char *err, size_t errlen)
 {
 	switch (spec->kind) {
 	case OUTPUT_STDOUT:
@@ -21,6 +22,25 @@ struct output *output_open(const struct output_spec *spec, const struct config *
 	}
 	snprintf(err, errlen, "unknown output kind %d", (int)spec->kind);
 	return NULL;
+}
+
+struct output *output_open(const struct output_spec *spec, const struct config *c, char *err,
+			   size_t errlen)
+{
+	struct output *o = open_kind(spec, c, err, errlen);
+	if (o)
+		o->kind = spec->kind;
+	return o;
+}
+
+/* Whether o was opened from spec. */
+static bool same_spec(const struct output *o, const struct output_spec *spec)
+{
+	if (o->kind != spec->kind)
+		return false;
+	if (spec->kind != OUTPUT_FILE)
+		return true;
+	return !strncmp(o->name, "file:", 5) && !strcmp(o->name + 5, spec->path);
 }
 
 int outputs_open(struct output_set *s, const struct config *c, char *err, size_t errlen)
@@ -62,6 +82,57 @@ void outputs_reopen(struct output_set *s)
 			s->o[i]->errors++;
 			stats.output_errors++;
 		}
+}
+
+void outputs_discard(struct output_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->o[i]->ops->discard)
+			continue;
+		size_t n = s->o[i]->ops->discard(s->o[i]);
+		stats.output_dropped += n;
+		s->o[i]->errors += n;
+	}
+}
+
+int outputs_reload(struct output_set *s, const struct config *c, char *err, size_t errlen)
+{
+	struct output_set next = {.n = 0};
+	bool kept[CONFIG_MAX_OUTPUTS] = {false};
+
+	for (size_t i = 0; i < c->n_outputs; i++) {
+		struct output *o = NULL;
+		for (size_t k = 0; k < s->n && !o; k++)
+			if (!kept[k] && s->o[k]->ops->configure && same_spec(s->o[k], &c->outputs[i])) {
+				kept[k] = true;
+				o = s->o[k];
+			}
+		if (!o && !(o = output_open(&c->outputs[i], c, err, errlen))) {
+			/* undo: close what was opened anew, keep s */
+			for (size_t k = 0; k < next.n; k++) {
+				bool old = false;
+				for (size_t m = 0; m < s->n; m++)
+					old |= next.o[k] == s->o[m];
+				if (!old)
+					next.o[k]->ops->close(next.o[k]);
+			}
+			return -1;
+		}
+		next.o[next.n++] = o;
+	}
+	for (size_t k = 0; k < s->n; k++) {
+		if (kept[k]) {
+			s->o[k]->ops->configure(s->o[k], c);
+			if (s->o[k]->ops->reopen(s->o[k]) < 0) {
+				s->o[k]->errors++;
+				stats.output_errors++;
+			}
+		} else {
+			s->o[k]->ops->close(s->o[k]);
+		}
+	}
+	*s = next;
+	return 0;
 }
 
 void outputs_close(struct output_set *s)

@@ -28,13 +28,22 @@ struct output_ops {
 	int (*flush)(struct output *o);
 	/* Reopens files after rotation (SIGHUP). */
 	int (*reopen)(struct output *o);
+	/* Writes what it still can and frees the output. Documents it still
+	 * holds are dropped and counted in stats.output_dropped. */
 	void (*close)(struct output *o);
+	/* Optional: drops the documents held (e.g. a full disk) and says how
+	 * many, so exit and status can account for them. */
+	size_t (*discard)(struct output *o);
+	/* Optional: takes new settings on reload without reopening, keeping
+	 * what it holds; without it, a reload replaces the output. */
+	void (*configure)(struct output *o, const struct config *c);
 };
 
 struct output {
 	const struct output_ops *ops;
 	char *name; /* the spec, for messages */
 	uint64_t errors;
+	enum output_kind kind; /* set by output_open */
 };
 
 /* Opens an output from its spec, with the settings in c that apply to it;
@@ -60,6 +69,13 @@ int outputs_open(struct output_set *s, const struct config *c, char *err, size_t
 void outputs_write(struct output_set *s, const struct doc *d);
 void outputs_flush(struct output_set *s);
 void outputs_reopen(struct output_set *s);
+/* Drops what the outputs still hold (at exit, after a last flush), counting
+ * it in stats.output_dropped and in each output's errors. */
+void outputs_discard(struct output_set *s);
 void outputs_close(struct output_set *s);
+/* Reload: the outputs of c, reusing (configure + reopen) those of s with the
+ * same spec, so nothing they hold is lost; the others of s are closed.
+ * On error s is left as it was and -1 is returned with err set. */
+int outputs_reload(struct output_set *s, const struct config *c, char *err, size_t errlen);
 
 #endif

@@ -6,10 +6,12 @@
  * document: writes are retried until whole, and if the disk fills in the
  * middle of one, the partial line is cut off again (ftruncate) and kept for
  * the next try. The file is opened O_APPEND|O_NOFOLLOW, created 0600, and
- * reopened on SIGHUP for logrotate, or when it was removed under us. With
+ * reopened on SIGHUP for logrotate, or when it was removed (a file renamed
+ * away without SIGHUP keeps receiving documents: nothing is lost). With
  * rotate_size it rotates itself (FILE -> FILE.1 -> ... FILE.rotate_keep). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <libgen.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -137,28 +139,20 @@ static void note_failure(struct file_output *f, const char *what, int err)
 	f->failing = true;
 }
 
-/* Writes the buffer; on failure keeps what was not written, cut back to a
- * line boundary both in the file and in the buffer. */
-static int file_flush(struct output *o)
+/* Writes buf[0..len) (whole lines) at the end of the file. Returns the bytes
+ * written; on failure fewer, with errno set, and no partial line left in a
+ * regular file. */
+static size_t write_lines(struct file_output *f, const char *buf, size_t len)
 {
-	struct file_output *f = (struct file_output *)o;
 	size_t done = 0;
-	if (f->len == 0)
+
+	/* reserve the space first (without changing the size a tailer sees):
+	 * on a full disk nothing is written rather than half a line */
+	if (f->regular && fallocate(f->fd, FALLOC_FL_KEEP_SIZE, f->size, (off_t)len) < 0 &&
+	    errno == ENOSPC)
 		return 0;
-	if (f->path) {
-		if (f->fd < 0 && reopen_file(f) < 0) {
-			note_failure(f, "reopen", errno ? errno : EBADF);
-			return -1;
-		}
-		check_removed(f);
-		if (f->rotate_size && f->regular && f->size > 0 &&
-		    (unsigned long long)f->size + f->len > f->rotate_size && rotate(f) < 0 && f->fd < 0) {
-			note_failure(f, "rotate", errno ? errno : EBADF);
-			return -1;
-		}
-	}
-	while (done < f->len) {
-		ssize_t n = write(f->fd, f->buf + done, f->len - done);
+	while (done < len) {
+		ssize_t n = write(f->fd, buf + done, len - done);
 		if (n > 0) {
 			done += (size_t)n;
 			f->size += n;
@@ -175,23 +169,82 @@ static int file_flush(struct output *o)
 		}
 		int e = n < 0 ? errno : EIO;
 		/* a partial line must not stay in the file */
-		const char *nl = done ? memrchr(f->buf, '\n', done) : NULL;
-		size_t whole = nl ? (size_t)(nl - f->buf) + 1 : 0;
+		const char *nl = done ? memrchr(buf, '\n', done) : NULL;
+		size_t whole = nl ? (size_t)(nl - buf) + 1 : 0;
 		if (done > whole && f->regular) {
 			off_t end = lseek(f->fd, 0, SEEK_END);
 			if (end >= (off_t)(done - whole) &&
 			    ftruncate(f->fd, end - (off_t)(done - whole)) < 0)
 				syslog(LOG_ERR, "output %s: cannot remove a partial line: %s",
-				       o->name, strerror(errno));
+				       f->base.name, strerror(errno));
 			else
 				f->size -= (off_t)(done - whole);
 		}
-		memmove(f->buf, f->buf + whole, f->len - whole);
-		f->len -= whole;
-		note_failure(f, "write", e);
-		return -1;
+		errno = e;
+		return whole;
 	}
-	f->len = 0;
+	return done;
+}
+
+/* How much of buf[0..len) goes into the current file before it must rotate:
+ * whole lines up to rotate_size, at least one line into an empty file. */
+static size_t fits(const struct file_output *f, const char *buf, size_t len)
+{
+	if (!f->rotate_size || !f->regular)
+		return len;
+	unsigned long long room = f->rotate_size > (unsigned long long)f->size
+					  ? f->rotate_size - (unsigned long long)f->size
+					  : 0;
+	if (room >= len)
+		return len;
+	const char *nl = room ? memrchr(buf, '\n', (size_t)room) : NULL;
+	if (nl)
+		return (size_t)(nl - buf) + 1;
+	if (f->size > 0)
+		return 0; /* rotate first */
+	nl = memchr(buf, '\n', len); /* one line larger than rotate_size */
+	return nl ? (size_t)(nl - buf) + 1 : len;
+}
+
+/* Writes the buffer, rotating as it goes; on failure keeps what was not
+ * written (whole lines) for the next try. */
+static int file_flush(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	size_t done = 0;
+
+	if (f->len == 0)
+		return 0;
+	if (f->path) {
+		if (f->fd < 0 && reopen_file(f) < 0) {
+			note_failure(f, "reopen", errno ? errno : EBADF);
+			return -1;
+		}
+		check_removed(f);
+	}
+	while (done < f->len) {
+		size_t chunk = fits(f, f->buf + done, f->len - done);
+		if (chunk == 0) {
+			if (rotate(f) < 0 && f->fd < 0) {
+				note_failure(f, "rotate", errno ? errno : EBADF);
+				break;
+			}
+			if (f->size > 0) /* could not rotate: keep writing here */
+				chunk = f->len - done;
+			else
+				continue;
+		}
+		size_t n = write_lines(f, f->buf + done, chunk);
+		done += n;
+		if (n < chunk) {
+			note_failure(f, "write", errno ? errno : EIO);
+			break;
+		}
+	}
+	memmove(f->buf, f->buf + done, f->len - done);
+	f->len -= done;
+	if (f->len)
+		return -1;
 	if (f->fsync_policy == FSYNC_ALWAYS && f->regular && fsync(f->fd) < 0) {
 		note_failure(f, "fsync", errno);
 		return -1;
@@ -201,6 +254,32 @@ static int file_flush(struct output *o)
 		f->failing = false;
 	}
 	return 0;
+}
+
+/* Documents still held (a full disk): dropped now, counted and logged. */
+static size_t file_discard(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->len; i++)
+		n += f->buf[i] == '\n';
+	if (n)
+		syslog(LOG_ERR, "output %s: %zu documents could not be written and are dropped",
+		       o->name, n);
+	f->len = 0;
+	return n;
+}
+
+/* New settings from a reloaded configuration, keeping what is held. */
+static void file_configure(struct output *o, const struct config *c)
+{
+	struct file_output *f = (struct file_output *)o;
+	if (!f->path)
+		return;
+	f->rotate_size = c->rotate_size;
+	f->rotate_keep = c->rotate_keep;
+	f->fsync_policy = c->fsync;
 }
 
 static int file_write(struct output *o, const struct doc *d)
@@ -242,6 +321,7 @@ static void file_close(struct output *o)
 	struct file_output *f = (struct file_output *)o;
 
 	file_flush(o);
+	stats.output_dropped += file_discard(o);
 	if (f->fd >= 0 && f->path)
 		close(f->fd);
 	free(f->buf);
@@ -255,6 +335,8 @@ static const struct output_ops file_ops = {
 	.flush = file_flush,
 	.reopen = file_reopen,
 	.close = file_close,
+	.discard = file_discard,
+	.configure = file_configure,
 };
 
 static struct output *make(const char *path, int fd, const struct stat *st,
