@@ -165,13 +165,25 @@ static const char *value_end(const char *p, const char *end)
 		close = *p;
 	else if (p < end && *p == '{')
 		close = '}';
+	if (close == '\'') {
+		/* msg='...': a single quote inside a double-quoted value
+		 * (acct="system-property('x')") does not end it */
+		bool dq = false;
+		for (const char *q = p + 1; q < end; q++) {
+			if (*q == '"')
+				dq = !dq;
+			else if (*q == '\'' && !dq)
+				return q + 1;
+		}
+		for (const char *q = p + 1; q < end; q++) /* unbalanced: the first one */
+			if (*q == '\'')
+				return q + 1;
+		return end; /* cut short (a truncated record): the rest is its text */
+	}
 	if (close) {
 		const char *q = memchr(p + 1, close, (size_t)(end - p - 1));
 		if (q)
 			return q + 1;
-		/* msg='... cut short (a truncated record): the rest is its text */
-		if (close == '\'')
-			return end;
 	}
 	while (p < end && *p != ' ')
 		p++;
@@ -198,6 +210,9 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			/* inside msg='...', user-space writers put spaces in bare
 			 * values ("op=adding user id=1001"): it belongs to the value
 			 * before it, which runs on to here */
+			/* old PAM messages separate fields with " : " (acct=root : exe=) */
+			if (nested && p - k == 1 && *k == ':')
+				continue;
 			if (nested && last_bare >= 0 && (size_t)last_bare == s->n - 1) {
 				struct strv *v = &s->out[last_bare].val;
 				v->len = (size_t)(p - v->p);

@@ -258,7 +258,12 @@ static void gather(struct view *w, const struct normtab *nt)
 	w->action = w->rule->action;
 	if (w->rule->action_field) {
 		const char *names[2] = {w->rule->action_field, NULL};
-		const struct field *f = view_find(w, names, NULL);
+		/* the primary record's own field first, even without a value
+		 * (the catch-all refines on key=(null)) */
+		const struct field *f =
+			record_field(w->primary->fields, w->primary->nfields, names[0]);
+		if (!f)
+			f = view_find(w, names, NULL);
 		struct strv v = f ? f->val : (struct strv){NULL, 0};
 		if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
 			v.p++;

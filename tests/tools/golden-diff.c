@@ -276,6 +276,26 @@ static struct divergence divergences[] = {
 	 "D14 service.type is not written; event.module is auditd", 0},
 	{"go-libaudit", "ANOM_ABEND*", "summary.how", "\"11\"", "\"SIGSEGV\"",
 	 "D15 a signal is named as libauparse names it (go-libaudit keeps the number)", 0},
+	/* D16: the summary follows libauparse's normalizer (the issue's rule for
+	 * auditd.summary), where go-libaudit lays it out otherwise */
+	{"go-libaudit", "USER_ACCT", "summary.*.*", ANY, ANY,
+	 "D16 the summary follows libauparse: actor secondary the uid, object the account", 0},
+	{"go-libaudit", "USER_AUTH", "summary.*.*", ANY, ANY,
+	 "D16 the summary follows libauparse: actor secondary the uid, object the account", 0},
+	{"go-libaudit", "CRED_ACQ", "summary.*.*", ANY, ANY,
+	 "D16 the summary follows libauparse: actor secondary the uid, object the account", 0},
+	{"go-libaudit", "CRED_DISP", "summary.*.*", ANY, ANY,
+	 "D16 the summary follows libauparse: actor secondary the uid, object the account", 0},
+	{"go-libaudit", "USER_CHAUTHTOK *", "summary.*.*", ANY, ANY,
+	 "D16 the summary follows libauparse: actor secondary the uid, object the account", 0},
+	{"go-libaudit", "CONFIG_CHANGE *", "summary.object.primary", ANY, ANY,
+	 "D16 the summary follows libauparse: CONFIG_CHANGE's object is the rule key (or the setting)", 0},
+	{"go-libaudit", "ANOM_ABEND *", "summary.object.*", ANY, ANY,
+	 "D16 the summary follows libauparse: ANOM_ABEND's object is the executable", 0},
+	{"go-libaudit", "AVC_AppArmor*", "summary.object.*", ANY, ANY,
+	 "D16 the summary follows libauparse: an AVC with its SYSCALL takes the syscall's object", 0},
+	{"go-libaudit", "USER_CHAUTHTOK *", "ecs.user.effective.id", ANY, "(absent)",
+	 "D17 go-libaudit's uid -> user.effective mapping for password/account changes is not carried: the uid is process.real_user", 0},
 	{NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 
