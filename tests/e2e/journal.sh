@@ -17,7 +17,7 @@
 #                 the flattening of the document (checked by an independent
 #                 flattener in perl), valid names, PRIORITY, MESSAGE (the
 #                 summary), MESSAGE_ID (SHA-256 of the kind, as listed in
-#                 plugin/JOURNAL.md), and journalctl field matches find the
+#                 README.md), and journalctl field matches find the
 #                 same number of events per action as the file has
 #   message-json  journal_message = json: MESSAGE is the document
 #   message-none  message = no: MESSAGE is "<event.action> <outcome>"
@@ -440,10 +440,10 @@ entries | message-json | message-none)
 	((ndocs > 700)) || fail "only $ndocs documents from the capture"
 	check_journal "$m" "$T/out.json"
 	if [[ $mode == entries ]]; then
-		# MESSAGE_ID: the ids listed in plugin/JOURNAL.md
+		# MESSAGE_ID: the ids listed in README.md
 		while read -r kind id; do
-			grep -q -F -- "| \`$kind\` | \`$id\` |" "$SOURCE_DIR/plugin/JOURNAL.md" ||
-				fail "MESSAGE_ID $id of kind $kind is not the one plugin/JOURNAL.md lists"
+			grep -q -F -- "| \`$kind\` | \`$id\` |" "$SOURCE_DIR/README.md" ||
+				fail "MESSAGE_ID $id of kind $kind is not the one README.md lists"
 		done <"$T/kinds"
 		(($(wc -l <"$T/kinds") >= 3)) || fail "fewer than 3 event kinds in the capture"
 		# journald's own field matching: as many entries per action as the file has
