@@ -50,17 +50,29 @@ static void deliver_lines(struct input *in)
 	in->len = rest;
 }
 
+/* One read of at most READ_CHUNK, its lines delivered. The loop's clock is
+ * brought up to date after each read, so events are stamped with the time
+ * their records really arrived, however long a burst takes. */
+static ssize_t read_some(struct input *in)
+{
+	size_t room = in->cap - in->len;
+	ssize_t n = read(in->io.fd, in->buf + in->len, room < READ_CHUNK ? room : READ_CHUNK);
+	if (n > 0) {
+		ev_now_update(in->loop);
+		in->len += (size_t)n;
+		deliver_lines(in);
+	}
+	return n;
+}
+
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct input *in = (struct input *)w;
 
 	for (int i = 0; i < READS_PER_WAKE; i++) {
-		ssize_t n = read(w->fd, in->buf + in->len, in->cap - in->len);
-		if (n > 0) {
-			in->len += (size_t)n;
-			deliver_lines(in);
+		ssize_t n = read_some(in);
+		if (n > 0)
 			continue;
-		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -77,6 +89,19 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, w);
 		in->h.eof(in->h.ctx, err);
 		return;
+	}
+}
+
+void input_pump(struct input *in)
+{
+	if (!in->buf || !ev_is_active(&in->io))
+		return;
+	for (int i = 0; i < READS_PER_WAKE; i++) {
+		ssize_t n = read_some(in);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* no more for now, or the end: on_readable handles it */
 	}
 }
 

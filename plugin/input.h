@@ -36,6 +36,10 @@ struct input {
 /* Starts watching fd. Returns -1 on allocation failure. */
 int input_start(struct input *in, struct ev_loop *loop, int fd, size_t max_line,
 		const struct input_handlers *h);
+/* Reads and delivers the lines already waiting (a partial last line stays
+ * for later), without blocking: before events are expired by their
+ * timeout, so an event whose EOE is already in the pipe is not cut. */
+void input_pump(struct input *in);
 /* Reads and delivers what is already waiting, without blocking, up to
  * max_bytes (on SIGTERM: records auditd already wrote must not be lost). */
 void input_drain(struct input *in, size_t max_bytes);

@@ -252,6 +252,10 @@ static void on_status(struct ev_loop *loop, ev_timer *w, int revents)
 static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
+	/* records already waiting may complete the events about to expire
+	 * (we were stopped, or busy): read them first */
+	input_pump(&d->in);
+	ev_now_update(loop);
 	reasm_expire(d->reasm, ev_now(loop));
 	outputs_flush(&d->outs);
 }

@@ -53,7 +53,8 @@ static const struct name_slot *ht_find(const struct view *w, const char *s, size
 		const struct name_slot *e = &w->ht[(h + i) & (VIEW_HT_SIZE - 1)];
 		if (!e->name)
 			return add ? e : NULL;
-		if (e->len == n && !strncasecmp(e->name, s, n))
+		/* the table's names and the raw part's keys are lower case */
+		if (e->len == n && !memcmp(e->name, s, n))
 			return e;
 	}
 	return NULL;
@@ -141,11 +142,20 @@ void view_copy(struct view *w, const char *s, struct strv *out)
 	*out = (struct strv){p, n};
 }
 
+/* The ENRICHED part names fields in upper case (AUID for auid). */
+static bool same_name_caseless(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((a[i] | 0x20) != (b[i] | 0x20))
+			return false;
+	return true;
+}
+
 const struct field *view_enriched(const struct parsed_rec *r, struct strv key)
 {
 	for (size_t i = 0; i < r->nefields; i++)
 		if (r->efields[i].key.len == key.len &&
-		    !strncasecmp(r->efields[i].key.p, key.p, key.len))
+		    same_name_caseless(r->efields[i].key.p, key.p, key.len))
 			return &r->efields[i];
 	return NULL;
 }

@@ -129,5 +129,30 @@ interleaved)
 	(($(nlines "$T/stdout") == 3)) || fail "$(nlines "$T/stdout") documents for 3 events"
 	pass "interleaved events are reassembled by serial and written as their EOEs arrive"
 	;;
+stall)
+	# The daemon is stopped (or busy) past end_of_event_timeout while the
+	# rest of an event, EOE included, waits in the pipe: when it runs again
+	# the event must come out whole, not cut by its timeout.
+	c=$(conf fast.conf 'end_of_event_timeout = 0.5')
+	start_daemon -c "$c" -o stdout
+	wait_idle "$DPID" 2000
+	head -n 1 "$T/exec.txt" >&3
+	sleep 0.1
+	kill -STOP "$DPID"
+	tail -n +2 "$T/exec.txt" >&3
+	sleep 1.5
+	kill -CONT "$DPID"
+	wait_lines "$T/stdout" 1 3000 || fail "the event never came out"
+	sleep 0.8
+	stop_input
+	((WAIT_RC == 0)) || fail "exit status $WAIT_RC"
+	(($(nlines "$T/stdout") == 1)) ||
+		fail "$(nlines "$T/stdout") documents for one event cut by its timeout while stopped"
+	events_in "$T/exec.txt" >"$T/want.keys"
+	docs_out "$T/stdout" >"$T/got.keys" || fail "invalid document"
+	same_keys "stall" "$T/want.keys" "$T/got.keys"
+	grep -q '"paths"' "$T/stdout" || fail "the document lacks the records sent while stopped"
+	pass "an event whose end waited in the pipe while the daemon was stopped comes out whole"
+	;;
 *) fail "unknown mode $mode" ;;
 esac
