@@ -50,17 +50,18 @@ struct arg {
 
 /* --- writing -------------------------------------------------------------- */
 
-static void kv_str(struct jsonw *j, const char *k, struct strv v)
-{
-	jsonw_keyz(j, k);
-	jsonw_string(j, v.p, v.len);
-}
-
-static void kv_strz(struct jsonw *j, const char *k, const char *v)
-{
-	jsonw_keyz(j, k);
-	jsonw_stringz(j, v);
-}
+/* key (a literal) and value */
+#define kv_str(j, k, ...)                                                                        \
+	do {                                                                                     \
+		struct strv kv_v_ = (__VA_ARGS__);                                               \
+		JSONW_KEY(j, k);                                                                 \
+		jsonw_string(j, kv_v_.p, kv_v_.len);                                             \
+	} while (0)
+#define kv_strz(j, k, v)                                                                         \
+	do {                                                                                     \
+		JSONW_KEY(j, k);                                                                 \
+		jsonw_stringz(j, v);                                                             \
+	} while (0)
 
 static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 {
@@ -74,7 +75,7 @@ static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 		w->ts_sec = h->sec;
 	}
 	int n = snprintf(buf, sizeof(buf), "%s.%03uZ", w->ts_date, h->msec % 1000);
-	jsonw_keyz(&w->w, "@timestamp");
+	JSONW_KEY(&w->w, "@timestamp");
 	jsonw_string(&w->w, buf, (size_t)n);
 }
 
@@ -134,7 +135,7 @@ static const char *sa_direction(const struct view *g, bool *dest)
 /* event.original: the records as auditd wrote them, in arrival order. */
 static void write_original(struct jsonw *j, const struct event *ev)
 {
-	jsonw_keyz(j, "original");
+	JSONW_KEY(j, "original");
 	jsonw_array_begin(j);
 	for (size_t i = 0; i < ev->nrec; i++)
 		jsonw_string(j, ev->buf + ev->recs[i].off, ev->recs[i].len);
@@ -145,7 +146,7 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 				const struct event *original)
 {
 	struct jsonw *j = &w->w;
-	jsonw_keyz(j, "event");
+	JSONW_KEY(j, "event");
 	jsonw_object_begin(j);
 	kv_strz(j, "kind", g->rule->ecs_kind ? g->rule->ecs_kind : "event");
 	kv_strz(j, "module", "auditd");
@@ -154,7 +155,7 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	write_str_lists(j, "type", g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
-	jsonw_keyz(j, "sequence");
+	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, w->v.pe.ev->serial);
 	if (original)
 		write_original(j, original);
@@ -230,7 +231,7 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	struct jsonw *j = &w->w;
 	size_t count = 0;
 
-	jsonw_keyz(j, "args");
+	JSONW_KEY(j, "args");
 	jsonw_array_begin(j);
 	for (size_t i = 0; i < n;) {
 		/* one argument: its value, or its chunks concatenated */
@@ -262,7 +263,7 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	}
 	jsonw_array_end(j);
 	/* the arguments there are (argc may promise more than the records hold) */
-	jsonw_keyz(j, "args_count");
+	JSONW_KEY(j, "args_count");
 	jsonw_uint(j, count);
 }
 
@@ -292,16 +293,16 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	if (!any)
 		return; /* no "process": {} for records that name no process */
 
-	jsonw_keyz(j, "process");
+	JSONW_KEY(j, "process");
 	jsonw_object_begin(j);
 	if (view_u64(w->v.slot[K_PID], &v)) {
-		jsonw_keyz(j, "pid");
+		JSONW_KEY(j, "pid");
 		jsonw_uint(j, v);
 	}
 	if (view_u64(w->v.slot[K_PPID], &v)) {
-		jsonw_keyz(j, "parent");
+		JSONW_KEY(j, "parent");
 		jsonw_object_begin(j);
-		jsonw_keyz(j, "pid");
+		JSONW_KEY(j, "pid");
 		jsonw_uint(j, v);
 		jsonw_object_end(j);
 	}
@@ -407,7 +408,7 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
 	    !p->has_changes && !p->has_effective_group)
 		goto xgroup;
-	jsonw_keyz(j, "user");
+	JSONW_KEY(j, "user");
 	jsonw_object_begin(j);
 	if (p->has_user) {
 		if (p->user.id.len)
@@ -416,7 +417,7 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 			kv_str(j, "name", p->user.name);
 	}
 	if (p->has_effective || p->has_effective_group) {
-		jsonw_keyz(j, "effective");
+		JSONW_KEY(j, "effective");
 		jsonw_object_begin(j);
 		if (p->has_effective) {
 			if (p->effective.id.len)
@@ -529,7 +530,7 @@ static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
 	if (!p->has_audit && !p->has_saved && !p->has_saved_group && !p->has_fs &&
 	    !p->has_fs_group && !selinux)
 		return false;
-	jsonw_keyz(j, "user");
+	JSONW_KEY(j, "user");
 	jsonw_object_begin(j);
 	if (p->has_audit)
 		write_ident_obj(j, "audit", &p->audit);
@@ -554,7 +555,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	f = record_field(r->fields, r->nfields, "name");
 	if (!f || !view_text(&w->v, f, &s))
 		return;
-	jsonw_keyz(j, "file");
+	JSONW_KEY(j, "file");
 	jsonw_object_begin(j);
 	/* a relative name is relative to the working directory */
 	struct strv cwd;
@@ -622,12 +623,12 @@ static void write_remote_addr(struct ecs_writer *w, const struct view *g, struct
 	tmp[a.len] = 0;
 	if (inet_pton(AF_INET, tmp, bin) != 1 && inet_pton(AF_INET6, tmp, bin) != 1)
 		return;
-	jsonw_keyz(j, "source");
+	JSONW_KEY(j, "source");
 	jsonw_object_begin(j);
 	kv_str(j, "ip", a);
 	kv_str(j, "address", a);
 	jsonw_object_end(j);
-	jsonw_keyz(j, "network");
+	JSONW_KEY(j, "network");
 	jsonw_object_begin(j);
 	kv_strz(j, "direction", "ingress");
 	jsonw_object_end(j);
@@ -650,12 +651,12 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 	kv_strz(j, "ip", g->sa.addr);
 	kv_strz(j, "address", g->sa.addr);
 	if (g->sa.port >= 0) {
-		jsonw_keyz(j, "port");
+		JSONW_KEY(j, "port");
 		jsonw_uint(j, (uint64_t)g->sa.port);
 	}
 	jsonw_object_end(j);
 	if (dir) {
-		jsonw_keyz(j, "network");
+		JSONW_KEY(j, "network");
 		jsonw_object_begin(j);
 		kv_strz(j, "direction", dir);
 		jsonw_object_end(j);
@@ -670,7 +671,7 @@ static void write_tags(struct ecs_writer *w)
 
 	if (!w->v.slot[K_KEY] || !view_text(&w->v, w->v.slot[K_KEY], &k))
 		return;
-	jsonw_keyz(j, "tags");
+	JSONW_KEY(j, "tags");
 	jsonw_array_begin(j);
 	/* several keys on one rule are joined by AUDIT_KEY_SEPARATOR (0x01) */
 	const char *p = k.p, *end = k.p + k.len;
@@ -718,24 +719,24 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 		hosts[nh++] = hn;
 	if (!n && !ip.len && !nh)
 		return;
-	jsonw_keyz(j, "related");
+	JSONW_KEY(j, "related");
 	jsonw_object_begin(j);
 	if (nh) {
-		jsonw_keyz(j, "hosts");
+		JSONW_KEY(j, "hosts");
 		jsonw_array_begin(j);
 		for (size_t i = 0; i < nh; i++)
 			jsonw_string(j, hosts[i].p, hosts[i].len);
 		jsonw_array_end(j);
 	}
 	if (n) {
-		jsonw_keyz(j, "user");
+		JSONW_KEY(j, "user");
 		jsonw_array_begin(j);
 		for (size_t i = 0; i < n; i++)
 			jsonw_string(j, names[i].p, names[i].len);
 		jsonw_array_end(j);
 	}
 	if (ip.len) {
-		jsonw_keyz(j, "ip");
+		JSONW_KEY(j, "ip");
 		jsonw_array_begin(j);
 		jsonw_string(j, ip.p, ip.len);
 		jsonw_array_end(j);
@@ -785,7 +786,7 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	struct jsonw *j = &w->w;
 	if (!g->npaths)
 		return;
-	jsonw_keyz(j, "paths");
+	JSONW_KEY(j, "paths");
 	jsonw_array_begin(j);
 	for (size_t i = 0; i < g->npaths; i++) {
 		const struct parsed_rec *r = g->paths[i];
@@ -855,7 +856,7 @@ static void write_data_value(struct ecs_writer *w, const struct view *g, const s
 static void data_open(struct jsonw *j, bool *open)
 {
 	if (!*open) {
-		jsonw_keyz(j, "data");
+		JSONW_KEY(j, "data");
 		jsonw_object_begin(j);
 		*open = true;
 	}
@@ -896,11 +897,11 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, stru
 			while (pn && perms[pn - 1] == ',')
 				pn--;
 			data_open(j, open);
-			jsonw_keyz(j, "seperms");
+			JSONW_KEY(j, "seperms");
 			jsonw_string(j, perms ? perms : "", pn);
 		} else if (prev && strv_eq(prev->val, "avc:") && keyset_add(ks, "seresult", 8)) {
 			data_open(j, open);
-			jsonw_keyz(j, "seresult");
+			JSONW_KEY(j, "seresult");
 			jsonw_string(j, v.p, v.len);
 		} else if (!strv_eq(v, "avc:") && !strv_eq(v, "for") && rest) {
 			if (n)
@@ -912,7 +913,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, stru
 	}
 	if (n && keyset_add(ks, "unparsed", 8)) {
 		data_open(j, open);
-		jsonw_keyz(j, "unparsed");
+		JSONW_KEY(j, "unparsed");
 		jsonw_string(j, rest, n);
 	}
 }
@@ -954,11 +955,11 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	}
 	if (g->have_sa) {
 		if (!open) {
-			jsonw_keyz(j, "data");
+			JSONW_KEY(j, "data");
 			jsonw_object_begin(j);
 			open = true;
 		}
-		jsonw_keyz(j, "socket");
+		JSONW_KEY(j, "socket");
 		jsonw_object_begin(j);
 		kv_strz(j, "family", g->sa.family_name);
 		if (g->sa.addr[0])
@@ -1010,7 +1011,7 @@ static void write_error(struct jsonw *j, const char *const *warn, size_t n)
 		memcpy(buf + len, warn[i], strlen(warn[i]));
 		len += strlen(warn[i]);
 	}
-	jsonw_keyz(j, "error");
+	JSONW_KEY(j, "error");
 	jsonw_object_begin(j);
 	kv_str(j, "message", (struct strv){buf, len});
 	jsonw_object_end(j);
@@ -1042,7 +1043,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		kv_str(j, "message", msg);
 	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
 	if (g->primary->hdr.node.len) {
-		jsonw_keyz(j, "host");
+		JSONW_KEY(j, "host");
 		jsonw_object_begin(j);
 		kv_str(j, "name", g->primary->hdr.node);
 		jsonw_object_end(j);
@@ -1060,10 +1061,10 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			write_error(j, warn, nwarn);
 	}
 
-	jsonw_keyz(j, "auditd");
+	JSONW_KEY(j, "auditd");
 	jsonw_object_begin(j);
 	kv_str(j, "message_type", g->type_lower);
-	jsonw_keyz(j, "sequence");
+	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, ev->serial);
 	kv_strz(j, "result", outcome == 1 ? "success" : outcome == 0 ? "fail" : "unknown");
 	if (w->v.slot[K_SES]) {
@@ -1074,10 +1075,10 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "session", w->v.slot[K_SES]->val);
 	}
 	kv_strz(j, "event_kind", g->rule->event_kind);
-	jsonw_keyz(j, "summary");
+	JSONW_KEY(j, "summary");
 	jsonw_object_begin(j);
 	if (sum.actor[0].len || sum.actor[1].len) {
-		jsonw_keyz(j, "actor");
+		JSONW_KEY(j, "actor");
 		jsonw_object_begin(j);
 		if (sum.actor[0].len)
 			kv_str(j, "primary", sum.actor[0]);
@@ -1087,7 +1088,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	}
 	kv_strz(j, "action", g->action);
 	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
-		jsonw_keyz(j, "object");
+		JSONW_KEY(j, "object");
 		jsonw_object_begin(j);
 		if (sum.object[0].len)
 			kv_str(j, "primary", sum.object[0]);
@@ -1109,7 +1110,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		/* Auditbeat's file.selinux, not ECS */
 		struct strv part[4];
 		if (interp_label(olabel.p, olabel.len, part) >= 4) {
-			jsonw_keyz(j, "file");
+			JSONW_KEY(j, "file");
 			jsonw_object_begin(j);
 			write_selinux(j, "selinux", olabel);
 			jsonw_object_end(j);
@@ -1119,7 +1120,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	write_data(w, g, subj_written);
 	jsonw_object_end(j); /* auditd */
 
-	jsonw_keyz(j, "ecs");
+	JSONW_KEY(j, "ecs");
 	jsonw_object_begin(j);
 	kv_strz(j, "version", "8.11.0");
 	jsonw_object_end(j);

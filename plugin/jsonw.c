@@ -388,6 +388,22 @@ void jsonw_key(struct jsonw *w, const char *key, size_t len)
 	write_quoted(w, key, len, true);
 }
 
+void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
+{
+	char *p = reserve(w, len + 4);
+	if (!p)
+		return;
+	if (take_comma(w))
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	w->after_key = true;
+	commit(w, p);
+}
+
 void jsonw_keyz(struct jsonw *w, const char *key)
 {
 	write_quoted(w, key, key ? strlen(key) : 0, true);

@@ -67,6 +67,11 @@ void jsonw_array_end(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key, size_t len);
 /* Same, for a NUL-terminated key (usually a literal). */
 void jsonw_keyz(struct jsonw *w, const char *key);
+/* A key the caller knows needs no escaping (printable ASCII without '"' or
+ * '\\'): copied as it is. For the writer's own literal names, via
+ * JSONW_KEY, which also takes the length at compile time. */
+void jsonw_key_plain(struct jsonw *w, const char *key, size_t len);
+#define JSONW_KEY(w, lit) jsonw_key_plain((w), "" lit "", sizeof(lit) - 1)
 
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
