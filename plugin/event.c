@@ -23,7 +23,19 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t first)
 	return 0;
 }
 
-int event_add_record(struct event *ev, const char *line, size_t len, int type)
+static void rel(uint32_t out[2], const char *line, struct strv v)
+{
+	out[0] = v.len ? (uint32_t)(v.p - line) : 0;
+	out[1] = (uint32_t)v.len;
+}
+
+static struct strv abs_(const char *line, const uint32_t in[2])
+{
+	return (struct strv){line + in[0], in[1]};
+}
+
+int event_add_record(struct event *ev, const char *line, size_t len,
+		     const struct record_hdr *h)
 {
 	if (len > UINT32_MAX || ev->len + len > UINT32_MAX)
 		return -1;
@@ -31,7 +43,17 @@ int event_add_record(struct event *ev, const char *line, size_t len, int type)
 	    grow((void **)&ev->recs, &ev->caprec, ev->nrec + 1, sizeof(*ev->recs), 8))
 		return -1;
 	memcpy(ev->buf + ev->len, line, len);
-	ev->recs[ev->nrec++] = (struct event_rec){(uint32_t)ev->len, (uint32_t)len, type};
+	struct event_rec *r = &ev->recs[ev->nrec++];
+	r->off = (uint32_t)ev->len;
+	r->len = (uint32_t)len;
+	r->type = h->type;
+	rel(r->type_name, line, h->type_name);
+	rel(r->node, line, h->node);
+	rel(r->body, line, h->body);
+	rel(r->enriched, line, h->enriched);
+	r->sec = h->sec;
+	r->msec = h->msec;
+	r->serial = h->serial;
 	ev->len += len;
 	return 0;
 }
@@ -80,8 +102,17 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 		const char *line = ev->buf + ev->recs[i].off;
 		size_t len = ev->recs[i].len;
 
-		if (record_parse_header(line, len, &r->hdr) < 0)
-			continue; /* cannot happen: the queue only keeps parsed records */
+		const struct event_rec *er = &ev->recs[i];
+		r->hdr = (struct record_hdr){
+			.type = er->type,
+			.type_name = abs_(line, er->type_name),
+			.node = abs_(line, er->node),
+			.sec = er->sec,
+			.msec = er->msec,
+			.serial = er->serial,
+			.body = abs_(line, er->body),
+			.enriched = abs_(line, er->enriched),
+		};
 		r->line = (struct strv){line, len};
 		for (int part = 0; part < 2; part++) {
 			struct strv body = part ? r->hdr.enriched : r->hdr.body;

@@ -20,9 +20,14 @@ enum event_done {
 	EVENT_DONE_FLUSH,      /* EOF or shutdown */
 };
 
+/* A record's line in the event's buffer, and its header, parsed once when
+ * it arrived (as offsets from the line's start). */
 struct event_rec {
-	uint32_t off, len; /* the line in the event's buffer */
+	uint32_t off, len;
 	int type;
+	uint32_t type_name[2], node[2], body[2], enriched[2]; /* offset, length */
+	uint64_t sec;
+	uint32_t msec, serial;
 };
 
 struct event {
@@ -48,8 +53,10 @@ struct event {
 	struct event *tolder, *tnewer; /* tentative events, creation order */
 };
 
-/* Appends one record line. Returns -1 when memory is exhausted. */
-int event_add_record(struct event *ev, const char *line, size_t len, int type);
+/* Appends one record line and its header (parsed from that line). Returns
+ * -1 when memory is exhausted. */
+int event_add_record(struct event *ev, const char *line, size_t len,
+		     const struct record_hdr *h);
 void event_clear(struct event *ev);
 void event_release(struct event *ev);
 

@@ -363,7 +363,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		untentative(r, e); /* a companion: now a normal event, waiting for EOE */
 		if (e->nrec >= EVENT_MAX_RECORDS)
 			complete(r, e, EVENT_DONE_CAPACITY);
-		else if (event_add_record(e, line, len, h.type) == 0)
+		else if (event_add_record(e, line, len, &h) == 0)
 			return 0;
 		else {
 			/* out of memory: write what we have, start afresh */
@@ -390,7 +390,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		/* complete at once: it never takes a place in the queue, so it
 		 * must not push an open kernel event out either */
 		e = take_event(r);
-		if (!e || event_add_record(e, line, len, h.type) < 0) {
+		if (!e || event_add_record(e, line, len, &h) < 0) {
 			stats.events_failed++;
 			if (e)
 				give_back(r, e);
@@ -402,7 +402,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		return 0;
 	}
 	e = open_event(r, &h, node, now);
-	if (!e || event_add_record(e, line, len, h.type) < 0) {
+	if (!e || event_add_record(e, line, len, &h) < 0) {
 		stats.events_failed++;
 		if (e)
 			complete(r, e, EVENT_DONE_CAPACITY);
