@@ -444,6 +444,18 @@ static int choice(const char *value, const char *const *names, size_t n)
 	return -1;
 }
 
+/* The same, or an error saying what is allowed. */
+static int one_of(const char *value, const char *const *names, size_t n, const char *what,
+		  const char *allowed, char *why, size_t whylen)
+{
+	int i = choice(value, names, n);
+	if (i < 0)
+		seterr(why, whylen, "'%.*s' is not %s; expected %s", QUOTE_MAX, value, what, allowed);
+	return i;
+}
+#define ONE_OF(value, names, what, allowed, why, whylen)                                        \
+	one_of(value, names, sizeof(names) / sizeof(*(names)), what, allowed, why, whylen)
+
 /* A whole number, with an optional k/M/G suffix (powers of 1024) when
  * suffixes is true, from min to max. */
 static int whole_number(const char *value, bool suffixes, unsigned long long min,
@@ -489,12 +501,9 @@ static int whole_number(const char *value, bool suffixes, unsigned long long min
 static int parse_journal_message(struct loader *ld, const char *value, char *why, size_t whylen)
 {
 	static const char *const names[] = {"summary", "json"};
-	int i = choice(value, names, 2);
-	if (i < 0) {
-		seterr(why, whylen, "'%.*s' is not known; expected " JOURNAL_MESSAGE_ALLOWED,
-		       QUOTE_MAX, value);
+	int i = ONE_OF(value, names, "known", JOURNAL_MESSAGE_ALLOWED, why, whylen);
+	if (i < 0)
 		return -1;
-	}
 	ld->cfg.journal_message = i;
 	return 0;
 }
@@ -502,12 +511,9 @@ static int parse_journal_message(struct loader *ld, const char *value, char *why
 static int parse_syslog_format(struct loader *ld, const char *value, char *why, size_t whylen)
 {
 	static const char *const names[] = {"json", "cee", "summary"};
-	int i = choice(value, names, 3);
-	if (i < 0) {
-		seterr(why, whylen, "'%.*s' is not known; expected " SYSLOG_FORMAT_ALLOWED, QUOTE_MAX,
-		       value);
+	int i = ONE_OF(value, names, "known", SYSLOG_FORMAT_ALLOWED, why, whylen);
+	if (i < 0)
 		return -1;
-	}
 	ld->cfg.syslog_format = i;
 	return 0;
 }
@@ -520,26 +526,21 @@ static int parse_syslog_facility(struct loader *ld, const char *value, char *why
 	static const int codes[] = {LOG_AUTH,   LOG_AUTHPRIV, LOG_DAEMON, LOG_USER,
 				    LOG_LOCAL0, LOG_LOCAL1,   LOG_LOCAL2, LOG_LOCAL3,
 				    LOG_LOCAL4, LOG_LOCAL5,   LOG_LOCAL6, LOG_LOCAL7};
-	int i = choice(value, names, sizeof(names) / sizeof(*names));
-	if (i < 0) {
-		seterr(why, whylen, "'%.*s' is not a facility; expected " FACILITY_ALLOWED,
-		       QUOTE_MAX, value);
+	int i = ONE_OF(value, names, "a facility", FACILITY_ALLOWED, why, whylen);
+	if (i < 0)
 		return -1;
-	}
 	ld->cfg.syslog_facility = codes[i];
 	return 0;
 }
 
 static int parse_syslog_priority(struct loader *ld, const char *value, char *why, size_t whylen)
 {
+	/* the index is the priority */
 	static const char *const names[] = {"emerg",   "alert",  "crit", "err",
 					    "warning", "notice", "info", "debug"};
-	int i = choice(value, names, 8); /* the index is the priority */
-	if (i < 0) {
-		seterr(why, whylen, "'%.*s' is not a priority; expected " PRIORITY_ALLOWED,
-		       QUOTE_MAX, value);
+	int i = ONE_OF(value, names, "a priority", PRIORITY_ALLOWED, why, whylen);
+	if (i < 0)
 		return -1;
-	}
 	ld->cfg.syslog_priority = i;
 	return 0;
 }
@@ -586,12 +587,9 @@ static int parse_rotate_keep(struct loader *ld, const char *value, char *why, si
 static int parse_fsync(struct loader *ld, const char *value, char *why, size_t whylen)
 {
 	static const char *const names[] = {"never", "rotate", "always"};
-	int i = choice(value, names, 3);
-	if (i < 0) {
-		seterr(why, whylen, "'%.*s' is not known; expected " FSYNC_ALLOWED, QUOTE_MAX,
-		       value);
+	int i = ONE_OF(value, names, "known", FSYNC_ALLOWED, why, whylen);
+	if (i < 0)
 		return -1;
-	}
 	ld->cfg.fsync = i;
 	return 0;
 }
