@@ -33,6 +33,7 @@
 # auditd-entry needs root and kernel audit, with no other audit daemon and no
 # rules loaded (otherwise skipped, exit 77).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/auditd-lib.sh"
 
 mode=${1:?mode}
 
@@ -184,50 +185,12 @@ prefix-override)
 	;;
 
 auditd-entry)
-	((EUID == 0)) || skip "needs root: it starts a private auditd"
-	command -v auditd >/dev/null && command -v auditctl >/dev/null ||
-		skip "auditd/auditctl not installed (apt-get install auditd)"
-	command -v flock >/dev/null || skip "flock (util-linux) not installed"
-	exec 9>>/tmp/audisp-ecs-e2e-auditd.lock
-	flock -w 30 9 || skip "another test run kept the auditd lock (/tmp/audisp-ecs-e2e-auditd.lock) for 30 s"
-	if ! st=$(auditctl -s 2>&1); then
-		skip "kernel audit not available: auditctl -s: $(head -n 1 <<<"$st")"
-	fi
-	au_pid=$(awk '$1 == "pid" {print $2}' <<<"$st")
-	old_enabled=$(awk '$1 == "enabled" {print $2}' <<<"$st")
-	[[ $au_pid == 0 ]] || skip "another audit daemon (pid $au_pid) holds the kernel audit link"
-	[[ $old_enabled != 2 ]] || skip "the audit configuration is locked (enabled 2) until reboot"
-	for p in /proc/[0-9]*; do
-		[[ $(cat "$p/comm" 2>/dev/null) == auditd ]] && skip "an auditd is already running (pid ${p#/proc/})"
-	done
-	rules=$(auditctl -l 2>&1)
-	[[ $rules == "No rules" ]] || skip "audit rules are loaded ($(wc -l <<<"$rules")); this test would replace them"
+	need_private_auditd
 
 	install_root
 	sbin=$R$prefix/sbin/audisp-ecs
-	# plugins.d lines are at most 160 bytes: keep DIR short
-	D=$(mktemp -d /tmp/ae2e.XXXXXX)
-	chmod 0750 "$D"
-	mkdir "$D/plugins.d"
-	AUPID=
-	stop_auditd() {
-		[[ -n $AUPID ]] || return 0
-		kill -TERM "$AUPID" 2>/dev/null || true
-		local i
-		for ((i = 0; i < 1500; i++)); do
-			kill -0 "$AUPID" 2>/dev/null || break
-			[[ $(cut -d' ' -f3 "/proc/$AUPID/stat" 2>/dev/null) == Z ]] && break
-			sleep 0.01
-		done
-		kill -KILL "$AUPID" 2>/dev/null || true
-		wait "$AUPID" 2>/dev/null || true
-		AUPID=
-	}
-	CLEANUP_HOOKS+=('[[ ${E2E_KEEP:-0} == 1 ]] && echo "# kept: $D" || rm -rf "$D"')
-	CLEANUP_HOOKS+=('[[ -n ${PLUGIN_PID:-} ]] && kill -KILL "$PLUGIN_PID" 2>/dev/null')
-	CLEANUP_HOOKS+=("auditctl -e '$old_enabled' >/dev/null 2>&1")
-	CLEANUP_HOOKS+=("auditctl -D >/dev/null 2>&1")
-	CLEANUP_HOOKS+=("stop_auditd")
+	make_auditd_dir
+	auditd_cleanup '[[ -n ${PLUGIN_PID:-} ]] && kill -KILL "$PLUGIN_PID" 2>/dev/null'
 
 	install -o root -g root -m 0750 "$sbin" "$D/audisp-ecs.bin"
 	printf '#!/bin/sh\nexec %s -c %s "$@"\n' "$D/audisp-ecs.bin" "$D/ecs.conf" >"$D/audisp-ecs"
@@ -240,72 +203,17 @@ auditd-entry)
 	chmod 0640 "$D/plugins.d/audisp-ecs.conf"
 	changed=$(diff "$R/etc/audit/plugins.d/audisp-ecs.conf" "$D/plugins.d/audisp-ecs.conf" | grep -c '^>' || true)
 	((changed == 1)) || fail "rewriting the entry's path changed $changed lines"
-	cat >"$D/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $D/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 200
-num_logs = 2
-priority_boost = 4
-name_format = NONE
-max_log_file_action = IGNORE
-space_left = 2
-space_left_action = IGNORE
-verify_email = no
-action_mail_acct = root
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-use_libwrap = no
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $D/plugins.d
-end_of_event_timeout = 2
-EOF
-	chmod 0640 "$D/auditd.conf"
-	auditd -f -c "$D" >"$D/auditd.out" 2>&1 &
-	AUPID=$!
-	BG_PIDS+=("$AUPID")
-	ready=0
-	for ((i = 0; i < 1000; i++)); do
-		kill -0 "$AUPID" 2>/dev/null || { cat "$D/auditd.out" >&2; fail "auditd exited at start"; }
-		if [[ $(auditctl -s 2>/dev/null | awk '$1 == "pid" {print $2}') == "$AUPID" && -e $D/out.json ]]; then
-			ready=1
-			break
-		fi
-		sleep 0.01
-	done
-	((ready)) || { cat "$D/auditd.out" >&2; fail "auditd did not start the plugin of the installed entry within 10 s"; }
-	PLUGIN_PID=
-	for p in /proc/[0-9]*; do
-		[[ $(readlink "$p/exe" 2>/dev/null) == "$D/audisp-ecs.bin" ]] && PLUGIN_PID=${p#/proc/}
-	done
+	write_auditd_conf RAW NONE
+	start_auditd "auditd did not start the plugin of the installed entry within 10 s" -e "$D/out.json"
+	PLUGIN_PID=$(pid_of_exe "$D/audisp-ecs.bin")
 	[[ -n $PLUGIN_PID ]] || fail "the plugin is not running"
 	[[ $(awk '{print $4}' "/proc/$PLUGIN_PID/stat") == "$AUPID" ]] || fail "the plugin is not auditd's child"
 	auditctl -m "e2e installed entry" >/dev/null
 	wait_grep "$D/out.json" '"text":"e2e installed entry"' 5000 || fail "the marker did not arrive through the installed entry"
 	stop_auditd
-	for ((i = 0; i < 1000; i++)); do
-		kill -0 "$PLUGIN_PID" 2>/dev/null || break
-		sleep 0.01
-	done
-	kill -0 "$PLUGIN_PID" 2>/dev/null && fail "the plugin still runs 10 s after auditd stopped"
+	wait_plugin_end "$PLUGIN_PID"
 	PLUGIN_PID=
-	if grep -q -i 'plugin.*\(terminated\|restart\|exceeded\|error\)\|Skipping\|not found' "$D/auditd.out"; then
-		grep -i 'plugin\|Skipping\|not found' "$D/auditd.out" >&2
-		fail "auditd reports a plugin problem"
-	fi
+	no_plugin_problem 'plugin.*\(terminated\|restart\|exceeded\|error\)\|Skipping\|not found' 'plugin\|Skipping\|not found'
 	"$ECS_CHECK" -q "$D/out.json" >/dev/null || fail "invalid documents"
 	(($(matching "$D/out.json" '"message_type":"daemon_end"') == 1)) || fail "no DAEMON_END document: the plugin did not run to auditd's end"
 	pass "auditd accepted the installed plugins.d entry: plugin started, $(wc -l <"$D/out.json") documents, stopped with auditd"

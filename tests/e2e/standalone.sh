@@ -28,55 +28,19 @@
 # happens: the daemon and auditd stopped by their pids, auditctl -D, the
 # audit enabled flag restored, the directory removed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/auditd-lib.sh"
 
 mode=${1:?mode}
 [[ $mode == reconnect ]] || fail "unknown mode $mode"
 
 # --- can we? (as auditd.sh) -------------------------------------------------------
-((EUID == 0)) || skip "needs root: it starts a private auditd"
-command -v auditd >/dev/null && command -v auditctl >/dev/null ||
-	skip "auditd/auditctl not installed (apt-get install auditd)"
-command -v flock >/dev/null || skip "flock (util-linux) not installed"
-exec 9>>/tmp/audisp-ecs-e2e-auditd.lock
-flock -w 30 9 || skip "another test run kept the auditd lock (/tmp/audisp-ecs-e2e-auditd.lock) for 30 s"
-if ! st=$(auditctl -s 2>&1); then
-	skip "kernel audit not available: auditctl -s: $(head -n 1 <<<"$st")"
-fi
-au_pid=$(awk '$1 == "pid" {print $2}' <<<"$st")
-old_enabled=$(awk '$1 == "enabled" {print $2}' <<<"$st")
-[[ $au_pid == 0 ]] || skip "another audit daemon (pid $au_pid) holds the kernel audit link; stop it (service auditd stop) to run this test"
-[[ $old_enabled != 2 ]] || skip "the audit configuration is locked (enabled 2) until reboot"
-for p in /proc/[0-9]*; do
-	if [[ $(cat "$p/comm" 2>/dev/null) == auditd ]]; then
-		skip "an auditd is already running (pid ${p#/proc/}); stop it to run this test"
-	fi
-done
-rules=$(auditctl -l 2>&1)
-[[ $rules == "No rules" ]] || skip "audit rules are loaded ($(wc -l <<<"$rules")); this test would replace them"
+need_private_auditd
 
 # --- the private auditd -----------------------------------------------------------
-# auditd reads plugins.d lines of at most 160 bytes: keep DIR short
-D=$(mktemp -d /tmp/ae2e.XXXXXX)
-chmod 0750 "$D"
-mkdir -p "$D/plugins.d" "$D/watched"
-AUPID= EPID=
-stop_auditd() {
-	[[ -n $AUPID ]] || return 0
-	kill -TERM "$AUPID" 2>/dev/null || true
-	local i
-	for ((i = 0; i < 1500; i++)); do
-		kill -0 "$AUPID" 2>/dev/null || break
-		[[ $(cut -d' ' -f3 "/proc/$AUPID/stat" 2>/dev/null) == Z ]] && break
-		sleep 0.01
-	done
-	kill -KILL "$AUPID" 2>/dev/null || true
-	wait "$AUPID" 2>/dev/null || true
-	AUPID=
-}
-CLEANUP_HOOKS+=('[[ ${E2E_KEEP:-0} == 1 ]] && echo "# kept: $D" || rm -rf "$D"')
-CLEANUP_HOOKS+=("auditctl -e '$old_enabled' >/dev/null 2>&1")
-CLEANUP_HOOKS+=("auditctl -D >/dev/null 2>&1")
-CLEANUP_HOOKS+=("stop_auditd")
+make_auditd_dir
+mkdir "$D/watched"
+EPID=
+auditd_cleanup
 CLEANUP_HOOKS+=('[[ -n $EPID ]] && kill -KILL "$EPID" 2>/dev/null')
 
 # the af_unix entry: auditd's own, only activated and pointed at DIR/sock
@@ -89,70 +53,13 @@ else
 fi
 grep -q -x "args = 0640 $D/sock" "$D/plugins.d/af_unix.conf" && grep -q -x 'active = yes' "$D/plugins.d/af_unix.conf" ||
 	fail "could not write the af_unix entry"
-printf '#!/bin/sh\ntrap "" TERM HUP\nexec cat >> %s/stream.txt\n' "$D" >"$D/recorder.sh"
-chmod 0750 "$D/recorder.sh"
-cat >"$D/plugins.d/recorder.conf" <<EOF
-active = yes
-direction = out
-path = $D/recorder.sh
-type = always
-format = string
-EOF
+add_recorder --append
 chmod 0640 "$D"/plugins.d/*.conf
-cat >"$D/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $D/audit.log
-log_group = root
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 200
-num_logs = 2
-priority_boost = 4
-name_format = NONE
-max_log_file_action = IGNORE
-space_left = 2
-space_left_action = IGNORE
-verify_email = no
-action_mail_acct = root
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-use_libwrap = no
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $D/plugins.d
-end_of_event_timeout = 2
-EOF
-chmod 0640 "$D/auditd.conf"
-
-# start_auditd: auditd holds the audit link, the recorder runs, the socket
-# is there
-start_auditd() {
-	auditd -f -c "$D" >>"$D/auditd.out" 2>&1 &
-	AUPID=$!
-	BG_PIDS+=("$AUPID")
-	local i
-	for ((i = 0; i < 1000; i++)); do
-		if ! kill -0 "$AUPID" 2>/dev/null; then
-			cat "$D/auditd.out" >&2
-			fail "auditd exited at start"
-		fi
-		if [[ $(auditctl -s 2>/dev/null | awk '$1 == "pid" {print $2}') == "$AUPID" && -S $D/sock && -e $D/stream.txt ]]; then
-			return 0
-		fi
-		sleep 0.01
-	done
-	cat "$D/auditd.out" >&2
-	fail "auditd, its socket or the recorder not there within 10 s"
+write_auditd_conf RAW NONE
+# start_auditd_sock: auditd (its log appended: it is started twice) holds the
+# audit link, the socket is there, the recorder runs
+start_auditd_sock() {
+	start_auditd --append "auditd, its socket or the recorder not there within 10 s" -S "$D/sock" -e "$D/stream.txt"
 }
 
 # probe: af_unix writes to a reader only once auditd accepted it (events
@@ -195,16 +102,14 @@ workload() {
 printf '%s\n' "output = file:$D/out.json" 'end_of_event_timeout = 2' 'status_interval = 0' >"$D/ecs.conf"
 
 # --- run 1 ------------------------------------------------------------------------
-start_auditd
+start_auditd_sock
 "$AUDISP_ECS" -c "$D/ecs.conf" -i "unix:$D/sock" >"$D/ecs.stdout" 2>"$D/ecs.err" &
 EPID=$!
 BG_PIDS+=("$EPID")
 note "auditd $AUPID, audisp-ecs $EPID, in $D"
 probe
 from1=$(stream_line "$PROBE")
-auditctl -a always,exit -F arch=b64 -S execve -k e2e-exec >/dev/null
-auditctl -w "$D/watched" -p wa -k e2e-watch >/dev/null
-auditctl -a always,exit -F arch=b64 -S connect -k e2e-net >/dev/null
+add_workload_rules
 workload 10
 auditctl -m "e2e run 1 done" >/dev/null
 wait_grep "$D/out.json" '"text":"e2e run 1 done"' 5000 || fail "the end of run 1 did not arrive"
@@ -217,7 +122,7 @@ to1=$(wc -l <"$D/stream.txt")
 wait_count "$D/ecs.err" "$D/sock closed; reconnecting" 1 5000 || fail "the daemon did not log '$D/sock closed; reconnecting' when auditd stopped"
 kill -0 "$EPID" 2>/dev/null || fail "the daemon exited when auditd stopped"
 t0=$(now_us)
-start_auditd
+start_auditd_sock
 wait_grep "$D/ecs.err" "connected to $D/sock" 15000 || fail "the daemon did not reconnect within 15 s"
 note "reconnected $((($(now_us) - t0) / 1000)) ms after auditd was started again"
 probe
@@ -241,10 +146,7 @@ EPID=
 stopped=$(grep -a ': stopped: lines_in=' "$D/ecs.err" | tail -n 1)
 [[ -n $stopped ]] || fail "no 'stopped:' status line"
 note "$stopped"
-if grep -q -i 'plugin.*\(terminated\|restart\|exceeded\)\|Skipping' "$D/auditd.out"; then
-	grep -i 'plugin\|Skipping' "$D/auditd.out" >&2
-	fail "auditd reports a plugin problem"
-fi
+no_plugin_problem
 
 # --- compare ------------------------------------------------------------------------
 events_in "$D/stream.txt" >"$T/stream.keys"
@@ -262,11 +164,7 @@ extra=$(comm -13 "$T/stream.keys" "$T/out.keys" | head -n 5)
 [[ -z $extra ]] || fail "documents for events auditd did not dispatch: $extra"
 missing=$(comm -23 "$T/want.keys" "$T/out.keys")
 if [[ -n $missing ]]; then
-	while read -r k; do
-		serial=${k#*/}
-		serial=${serial%@*}
-		echo "missing: $k: $(grep -a -m 3 ":$serial): " "$D/stream.txt" | cut -c1-120 | tr '\n' '|')" >&2
-	done < <(head -n 10 <<<"$missing")
+	show_missing < <(head -n 10 <<<"$missing")
 	fail "$(wc -l <<<"$missing") events sent while the daemon was connected have no document"
 fi
 note "stream: $(wc -l <"$T/stream.keys") events in 2 runs; while connected: $(wc -l <"$T/want.keys"); documents: $(wc -l <"$T/out.keys")"
