@@ -349,7 +349,7 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 static bool mapped_ident(struct ecs_writer *w, const struct parsed_rec *r, const struct field *f,
 			 const struct ecs_options *o, int want_group, struct ident *out)
 {
-	const struct name_slot *ns = view_name(&w->v, f->key);
+	const struct name_slot *ns = view_field_name(&w->v, f);
 	memset(out, 0, sizeof(*out));
 	if (ns && ns->id) {
 		const struct field *ef = r && r->nefields ? view_enriched(r, f->key) : NULL;
@@ -941,7 +941,7 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 			const struct field *f = &r->fields[i];
 			if (!f->key.len)
 				continue;
-			const struct name_slot *ns = view_name(&w->v, f->key);
+			const struct name_slot *ns = view_field_name(&w->v, f);
 			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)) &&
 			    !(ns->key == K_SADDR && !sa_decoded(g)))
 				continue;

@@ -50,7 +50,7 @@ static bool key_is(const struct field *f, const char *name)
 static bool summary_value(struct view *v, const struct parsed_rec *r, const struct field *f,
 			  struct strv *out)
 {
-	const struct name_slot *ns = view_name(v, f->key);
+	const struct name_slot *ns = view_field_name(v, f);
 	struct strv val;
 	uint64_t n;
 
@@ -302,13 +302,13 @@ void summary_build(struct view *v, struct summary *s)
 			path_object(v, p, s);
 	}
 
-	const struct name_slot *ons = s->obj[0] ? view_name(v, s->obj[0]->key) : NULL;
+	const struct name_slot *ons = s->obj[0] ? view_field_name(v, s->obj[0]) : NULL;
 	/* a socket object: its port is the secondary object */
 	if (ons && ons->key == K_SADDR && !s->object[1].len && v->have_sa && v->sa.port >= 0) {
 		char *port = arena_alloc(&v->arena, 8);
 		if (port)
 			s->object[1] = (struct strv){port, (size_t)snprintf(port, 8, "%d", v->sa.port)};
 	}
-	const struct name_slot *ans = s->subj[0] ? view_name(v, s->subj[0]->key) : NULL;
+	const struct name_slot *ans = s->subj[0] ? view_field_name(v, s->subj[0]) : NULL;
 	s->actor_is_user = ans && (ans->id || ans->key == K_ACCT);
 }

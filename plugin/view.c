@@ -100,7 +100,7 @@ bool strv_eq(struct strv s, const char *lit)
  * False when absent ("(null)", "?", empty). */
 bool view_text(struct view *w, const struct field *f, struct strv *out)
 {
-	const struct name_slot *ns = view_name(w, f->key);
+	const struct name_slot *ns = view_field_name(w, f);
 	struct strv v = f->val;
 
 	if (ns && ns->encoded) {
@@ -199,10 +199,13 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 	if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
 		return;
 	for (size_t i = 0; i < r->nfields; i++) {
-		const struct name_slot *ns = view_name(w, r->fields[i].key);
+		const struct name_slot *ns = view_field_name(w, &r->fields[i]);
 		if (ns && ns->key && !w->slot[ns->key]) {
 			w->slot[ns->key] = &r->fields[i];
-			w->eslot[ns->key] = r->nefields ? view_enriched(r, r->fields[i].key) : NULL;
+			/* only ids take their name from the ENRICHED part */
+			w->eslot[ns->key] = ns->id && r->nefields
+						    ? view_enriched(r, r->fields[i].key)
+						    : NULL;
 		}
 	}
 }
@@ -342,6 +345,21 @@ static bool has_value(struct strv v)
 	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
 }
 
+/* "not asked yet" in fns (any address that is not a table entry) */
+static const struct name_slot unasked;
+
+const struct name_slot *view_field_name(struct view *w, const struct field *f)
+{
+	/* a field of this event's storage, or (rarely) one from elsewhere */
+	uintptr_t base = (uintptr_t)w->pe.fields, at = (uintptr_t)f;
+	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
+	if (i >= w->pe.nfields || i >= w->capfns)
+		return view_name(w, f->key);
+	if (w->fns[i] == &unasked)
+		w->fns[i] = view_name(w, f->key);
+	return w->fns[i];
+}
+
 const struct field *view_find(const struct view *w, const char *const *names,
 			      const struct parsed_rec **in)
 {
@@ -386,6 +404,7 @@ int view_init(struct view *w)
 
 void view_free(struct view *w)
 {
+	free(w->fns);
 	arena_free(&w->arena);
 	parsed_event_free(&w->pe);
 }
@@ -396,6 +415,16 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 	arena_reset(&w->arena);
 	if (event_parse(ev, &w->pe) < 0 || w->pe.nrec == 0)
 		return -1;
+	if (w->pe.nfields > w->capfns) {
+		size_t cap = w->pe.nfields * 2;
+		const struct name_slot **n = realloc(w->fns, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		w->fns = n;
+		w->capfns = cap;
+	}
+	for (size_t i = 0; i < w->pe.nfields; i++)
+		w->fns[i] = &unasked;
 	w->opt = o;
 	gather(w, nt);
 	return 0;

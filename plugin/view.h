@@ -58,6 +58,9 @@ struct view {
 	struct name_slot ht[VIEW_HT_SIZE];
 	struct arena arena;
 	struct parsed_event pe;
+	/* what view_name() said of each of pe.fields, asked once (lazily) */
+	const struct name_slot **fns;
+	size_t capfns;
 	/* for one event */
 	const struct ecs_options *opt;
 	const struct field *slot[K_COUNT];
@@ -88,6 +91,9 @@ int view_build(struct view *v, const struct event *ev, const struct normtab *nt,
 	       const struct ecs_options *o);
 
 const struct name_slot *view_name(const struct view *v, struct strv key);
+/* The same for a field of the event, remembered: each field's name is
+ * looked up once however many writers ask. */
+const struct name_slot *view_field_name(struct view *v, const struct field *f);
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
  * False when absent ("(null)", "?", empty). */
 bool view_text(struct view *v, const struct field *f, struct strv *out);
