@@ -244,7 +244,7 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 				v = (struct strv){"", 0};
 		} else {
 			for (size_t k = i; k < e; k++)
-				total += args[k].val.len / 2 + 1;
+				total += args[k].val.len + 1; /* hex halves, but a chunk may not be hex */
 			char *buf = arena_alloc(&w->v.arena, total + 1);
 			size_t len = 0;
 			for (size_t k = i; buf && k < e; k++) {
