@@ -400,34 +400,15 @@ static int parse_timeout(struct loader *ld, const char *value, char *why, size_t
 	return 0;
 }
 
+static int whole_number(const char *value, bool suffixes, unsigned long long min,
+			unsigned long long max, const char *allowed, unsigned long long *out,
+			char *why, size_t whylen);
+
 static int parse_max_inflight(struct loader *ld, const char *value, char *why, size_t whylen)
 {
-	unsigned long long v = 0;
-	bool big = false;
-
-	if (!*value) {
-		seterr(why, whylen, "empty value; expected " INFLIGHT_ALLOWED);
+	unsigned long long v;
+	if (whole_number(value, false, 1, INFLIGHT_MAX, INFLIGHT_ALLOWED, &v, why, whylen) < 0)
 		return -1;
-	}
-	for (const char *p = value; *p; p++) {
-		if (!is_digit(*p)) {
-			seterr(why, whylen,
-			       "'%.*s' is not a whole number; expected " INFLIGHT_ALLOWED,
-			       QUOTE_MAX, value);
-			return -1;
-		}
-		/* Stop accumulating past the limit, so long inputs cannot overflow. */
-		if (!big) {
-			v = v * 10 + (unsigned)(*p - '0');
-			if (v > INFLIGHT_MAX)
-				big = true;
-		}
-	}
-	if (big || v < 1) {
-		seterr(why, whylen, "%.*s is out of range; expected " INFLIGHT_ALLOWED, QUOTE_MAX,
-		       value);
-		return -1;
-	}
 	ld->cfg.max_inflight = (size_t)v;
 	return 0;
 }
