@@ -98,6 +98,16 @@ bool strv_eq(struct strv s, const char *lit)
 
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
  * False when absent ("(null)", "?", empty). */
+/* A value that says something: not empty, "?", "\"?\"" or "(null)". */
+static bool has_value(struct strv v)
+{
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+		v.p++;
+		v.len -= 2;
+	}
+	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
+}
+
 bool view_text(struct view *w, const struct field *f, struct strv *out)
 {
 	const struct name_slot *ns = view_field_name(w, f);
@@ -111,8 +121,7 @@ bool view_text(struct view *w, const struct field *f, struct strv *out)
 		v.len -= 2;
 	}
 	*out = v;
-	/* auditd's "no value", bare or quoted (acct="?") */
-	return v.len > 0 && !strv_eq(v, "?") && !strv_eq(v, "(null)");
+	return has_value(v); /* auditd's "no value", bare or quoted (acct="?") */
 }
 
 static void enriched_text(const struct field *f, struct strv *out)
@@ -335,15 +344,6 @@ static void gather(struct view *w, const struct normtab *nt)
 
 /* The first field in the event with one of the names, in slot order for
  * known keys, else searching the primary record, then all. */
-/* A value that says something: not empty, "?", "\"?\"" or "(null)". */
-static bool has_value(struct strv v)
-{
-	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
-		v.p++;
-		v.len -= 2;
-	}
-	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
-}
 
 /* "not asked yet" in fns (any address that is not a table entry) */
 static const struct name_slot unasked;
