@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Smallest buffer we allocate; a typical document is ~730 bytes. */
 #define JSONW_MIN_CAP 1024
 
@@ -142,12 +146,26 @@ static inline void store_tail(char *d, const unsigned char *s, size_t k)
 	}
 }
 
+#ifdef __SSE2__
+/* Bit i set when s[i] (of 16) is not plain. A signed compare with 0x20 is
+ * true for controls and for every byte >= 0x80 at once. */
+static inline unsigned special_mask16(__m128i x)
+{
+	__m128i lt = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+	__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+	__m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+	__m128i d = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lt, q), _mm_or_si128(b, d)));
+}
+#endif
+
 /* The escaping proper. dst must hold 6 * len bytes.
  *
- * Plain text is checked and copied a word at a time, the last 1..7 bytes
- * with overlapping loads and stores, so short strings (the common case)
- * cost a couple of branches and no memcpy call. A word holding a special
- * byte is finished bytewise up to that byte, which is then escaped. */
+ * Plain text is checked and copied 16 bytes at a time (SSE2), then a word
+ * at a time, the last 1..7 bytes with overlapping loads and stores, so
+ * short strings (the common case) cost a couple of branches and no memcpy
+ * call. A block holding a special byte is copied up to that byte, which is
+ * then escaped. Never reads outside s[0..len). */
 static inline __attribute__((always_inline)) size_t
 escape_into(char *dst, const unsigned char *s, size_t len)
 {
@@ -156,6 +174,23 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 
 	while (s < end) {
 		size_t left = (size_t)(end - s);
+#ifdef __SSE2__
+		if (left >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+			unsigned m = special_mask16(x);
+			/* dst has room: 6 bytes per input byte left, >= 96 */
+			_mm_storeu_si128((__m128i *)(void *)d, x);
+			if (!m) {
+				d += 16;
+				s += 16;
+				continue;
+			}
+			unsigned k = (unsigned)__builtin_ctz(m);
+			d += k;
+			s += k;
+			goto special;
+		}
+#endif
 		if (left >= 8) {
 			uint64_t x = load64(s);
 			if (!word_has_special(x)) {
@@ -172,7 +207,9 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 		/* a special byte within the next 8 */
 		while (plain[*s])
 			*d++ = (char)*s++;
-
+#ifdef __SSE2__
+special:;
+#endif
 		unsigned char c = *s;
 		if (c < 0x80) {
 			*d++ = '\\';
@@ -216,6 +253,13 @@ size_t jsonw_escape(char *dst, const char *s, size_t len)
 
 /* ---- buffer */
 
+/* Sticky: the fast paths see no room (lim 0) and the slow ones check failed. */
+static void fail(struct jsonw *w)
+{
+	w->failed = true;
+	w->lim = 0;
+}
+
 static bool grow(struct jsonw *w, size_t need)
 {
 	size_t cap = w->cap ? w->cap : JSONW_MIN_CAP;
@@ -228,11 +272,11 @@ static bool grow(struct jsonw *w, size_t need)
 	}
 	char *nb = realloc(w->buf, cap);
 	if (!nb) {
-		w->failed = true;
+		fail(w);
 		return false;
 	}
 	w->buf = nb;
-	w->cap = cap;
+	w->cap = w->lim = cap;
 	return true;
 }
 
@@ -245,7 +289,7 @@ static inline char *reserve(struct jsonw *w, size_t n)
 	if (__builtin_expect(w->len + n + 1 <= w->cap && n < SIZE_MAX / 2, 1))
 		return w->buf + w->len;
 	if (n > SIZE_MAX - 1 - w->len) {
-		w->failed = true;
+		fail(w);
 		return NULL;
 	}
 	size_t need = w->len + n + 1;
@@ -261,20 +305,18 @@ static inline void commit(struct jsonw *w, char *p)
 	w->len = (size_t)(p - w->buf);
 }
 
-/* A value (or key) is about to be written at the current level: does it need
- * a comma? Also records that the level is no longer empty. */
-static inline bool take_comma(struct jsonw *w)
+/* Commas: after a value, inside a container, the next value or key takes
+ * one; after '{', '[' or a key it does not. Top-level values (depth 0)
+ * never do: documents are separated by the caller. */
+static inline char *put_comma(struct jsonw *w, char *p)
 {
-	if (w->after_key) {
-		w->after_key = false;
-		return false;
-	}
-	if (w->depth <= 0)
-		return false; /* top level: documents are separated by the caller */
-	bool *ne = &w->nonempty[w->depth - 1];
-	bool comma = *ne;
-	*ne = true;
-	return comma;
+	*p = ',';
+	return p + w->comma;
+}
+
+static inline void value_done(struct jsonw *w)
+{
+	w->comma = w->depth > 0;
 }
 
 /* ---- lifecycle */
@@ -295,10 +337,10 @@ void jsonw_reset(struct jsonw *w)
 	w->len = 0;
 	if (w->buf)
 		w->buf[0] = '\0';
+	w->lim = w->cap;
 	w->depth = 0;
 	w->failed = false;
-	w->after_key = false;
-	memset(w->nonempty, 0, sizeof(w->nonempty));
+	w->comma = false;
 }
 
 bool jsonw_failed(const struct jsonw *w)
@@ -313,18 +355,17 @@ static void open_container(struct jsonw *w, char c)
 	if (w->failed)
 		return;
 	if (w->depth < 0 || w->depth >= JSONW_MAX_DEPTH) {
-		w->failed = true;
+		fail(w);
 		return;
 	}
 	char *p = reserve(w, 2);
 	if (!p)
 		return;
-	if (take_comma(w))
-		*p++ = ',';
+	p = put_comma(w, p);
 	*p++ = c;
 	commit(w, p);
-	w->nonempty[w->depth] = false;
 	w->depth++;
+	w->comma = false;
 }
 
 static void close_container(struct jsonw *w, char c)
@@ -332,7 +373,7 @@ static void close_container(struct jsonw *w, char c)
 	if (w->failed)
 		return;
 	if (w->depth <= 0 || w->depth > JSONW_MAX_DEPTH) {
-		w->failed = true;
+		fail(w);
 		return;
 	}
 	char *p = reserve(w, 1);
@@ -341,7 +382,7 @@ static void close_container(struct jsonw *w, char c)
 	*p++ = c;
 	commit(w, p);
 	w->depth--;
-	w->after_key = false;
+	value_done(w);
 }
 
 void jsonw_object_begin(struct jsonw *w) { open_container(w, '{'); }
@@ -361,24 +402,26 @@ static inline size_t escaped_bound(size_t len, size_t extra)
 }
 
 /* [,]"escaped"[:] */
-static void write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
+static inline __attribute__((always_inline)) void
+write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
 {
-	if (w->failed)
-		return;
 	if (!s)
 		len = 0;
-	char *p = reserve(w, escaped_bound(len, 4));
-	if (!p)
+	char *p;
+	/* the worst case fits below lim (no overflow: len is small) */
+	if (__builtin_expect(len < 4096 && w->len + 6 * len + 5 <= w->lim, 1))
+		p = w->buf + w->len;
+	else if (!(p = reserve(w, escaped_bound(len, 4))))
 		return;
-	if (take_comma(w))
-		*p++ = ',';
+	p = put_comma(w, p);
 	*p++ = '"';
-	if (len)
-		p += escape_into(p, (const unsigned char *)s, len);
+	p += escape_into(p, (const unsigned char *)s, len);
 	*p++ = '"';
 	if (key) {
 		*p++ = ':';
-		w->after_key = true;
+		w->comma = false;
+	} else {
+		value_done(w);
 	}
 	commit(w, p);
 }
@@ -393,14 +436,13 @@ void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
 	char *p = reserve(w, len + 4);
 	if (!p)
 		return;
-	if (take_comma(w))
-		*p++ = ',';
+	p = put_comma(w, p);
 	*p++ = '"';
 	memcpy(p, key, len);
 	p += len;
 	*p++ = '"';
 	*p++ = ':';
-	w->after_key = true;
+	w->comma = false;
 	commit(w, p);
 }
 
@@ -475,13 +517,13 @@ static void write_number(struct jsonw *w, bool neg, uint64_t mag)
 	char *p = reserve(w, 22);
 	if (!p)
 		return;
-	if (take_comma(w))
-		*p++ = ',';
+	p = put_comma(w, p);
 	if (neg)
 		*p++ = '-';
 	int n = count_digits(mag);
 	put_digits(p + n, mag);
 	commit(w, p + n);
+	value_done(w);
 }
 
 void jsonw_int(struct jsonw *w, int64_t v)
@@ -502,10 +544,10 @@ static void write_literal(struct jsonw *w, const char *lit, size_t n)
 	char *p = reserve(w, n + 1);
 	if (!p)
 		return;
-	if (take_comma(w))
-		*p++ = ',';
+	p = put_comma(w, p);
 	memcpy(p, lit, n);
 	commit(w, p + n);
+	value_done(w);
 }
 
 void jsonw_bool(struct jsonw *w, bool v)

@@ -43,12 +43,13 @@ struct jsonw {
 	char *buf;
 	size_t len;
 	size_t cap;
+	/* cap while the writer is healthy, 0 once it failed: the inline fast
+	 * paths test only this one bound */
+	size_t lim;
 	int depth;
 	bool failed;
-	/* per nesting level: has a value already been written at this level? */
-	bool nonempty[JSONW_MAX_DEPTH];
-	/* a key was just written: the next value must not be preceded by a comma */
-	bool after_key;
+	/* the next value or key needs a ',' before it */
+	bool comma;
 };
 
 void jsonw_init(struct jsonw *w);
@@ -69,9 +70,30 @@ void jsonw_key(struct jsonw *w, const char *key, size_t len);
 void jsonw_keyz(struct jsonw *w, const char *key);
 /* A key the caller knows needs no escaping (printable ASCII without '"' or
  * '\\'): copied as it is. For the writer's own literal names, via
- * JSONW_KEY, which also takes the length at compile time. */
+ * JSONW_KEY, which also takes the length at compile time: the common case is
+ * inlined into a few stores. */
 void jsonw_key_plain(struct jsonw *w, const char *key, size_t len);
-#define JSONW_KEY(w, lit) jsonw_key_plain((w), "" lit "", sizeof(lit) - 1)
+
+static inline void jsonw_key_lit(struct jsonw *w, const char *key, size_t len)
+{
+	/* ',' '"' key '"' ':' and the NUL */
+	if (__builtin_expect(w->len + len + 5 <= w->lim, 1)) {
+		char *p = w->buf + w->len;
+		*p = ',';
+		p += w->comma;
+		*p++ = '"';
+		__builtin_memcpy(p, key, len);
+		p += len;
+		p[0] = '"';
+		p[1] = ':';
+		p[2] = '\0';
+		w->len = (size_t)(p + 2 - w->buf);
+		w->comma = false;
+	} else {
+		jsonw_key_plain(w, key, len);
+	}
+}
+#define JSONW_KEY(w, lit) jsonw_key_lit((w), "" lit "", sizeof(lit) - 1)
 
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */

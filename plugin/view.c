@@ -38,23 +38,47 @@ static const int aux_types[] = {
 	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
 };
 
-static uint32_t hash_key(const char *s, size_t n)
+/* The first min(n, 8) bytes of s as a little-endian word, zero-padded,
+ * without reading past s + n (overlapping loads). Names are short: one
+ * word compare settles most lookups. */
+static inline uint64_t name_word(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)(s[i] | 0x20)) * 16777619u; /* case-blind */
-	return h;
+	uint64_t x = 0;
+	if (n >= 8) {
+		memcpy(&x, s, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		x = a | (uint64_t)b << (8 * (n - 4));
+	} else if (n >= 2) {
+		uint16_t a, b;
+		memcpy(&a, s, 2);
+		memcpy(&b, s + n - 2, 2);
+		x = a | (uint64_t)b << (8 * (n - 2));
+	} else if (n) {
+		x = (unsigned char)s[0];
+	}
+	return x;
 }
 
-static const struct name_slot *ht_find(const struct view *w, const char *s, size_t n, bool add)
+static inline uint32_t hash_name(uint64_t word, size_t n)
 {
-	uint32_t h = hash_key(s, n);
+	return (uint32_t)(((word ^ n) * 0x9e3779b97f4a7c15ULL) >> 40);
+}
+
+/* Names compare exactly: the table's names and the raw part's keys are
+ * lower case. */
+static inline __attribute__((always_inline)) const struct name_slot *
+ht_find(const struct view *w, const char *s, size_t n, bool add)
+{
+	uint64_t word = name_word(s, n);
+	uint32_t h = hash_name(word, n);
 	for (uint32_t i = 0; i < VIEW_HT_SIZE; i++) {
 		const struct name_slot *e = &w->ht[(h + i) & (VIEW_HT_SIZE - 1)];
 		if (!e->name)
 			return add ? e : NULL;
-		/* the table's names and the raw part's keys are lower case */
-		if (e->len == n && !memcmp(e->name, s, n))
+		if (e->word == word && e->len == n && (n <= 8 || !memcmp(e->name + 8, s + 8, n - 8)))
 			return e;
 	}
 	return NULL;
@@ -66,6 +90,7 @@ static void ht_add(struct view *w, const char *name, int key, int encoded, int i
 	if (!e->name) {
 		e->name = name;
 		e->len = (uint8_t)strlen(name);
+		e->word = name_word(name, e->len);
 	}
 	if (key)
 		e->key = (uint8_t)key;
@@ -345,18 +370,13 @@ static void gather(struct view *w, const struct normtab *nt)
 /* The first field in the event with one of the names, in slot order for
  * known keys, else searching the primary record, then all. */
 
-/* "not asked yet" in fns (any address that is not a table entry) */
-static const struct name_slot unasked;
-
 const struct name_slot *view_field_name(struct view *w, const struct field *f)
 {
 	/* a field of this event's storage, or (rarely) one from elsewhere */
 	uintptr_t base = (uintptr_t)w->pe.fields, at = (uintptr_t)f;
 	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
-	if (i >= w->pe.nfields || i >= w->capfns)
+	if (i >= w->pe.nfields)
 		return view_name(w, f->key);
-	if (w->fns[i] == &unasked)
-		w->fns[i] = view_name(w, f->key);
 	return w->fns[i];
 }
 
@@ -424,7 +444,7 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 		w->capfns = cap;
 	}
 	for (size_t i = 0; i < w->pe.nfields; i++)
-		w->fns[i] = &unasked;
+		w->fns[i] = view_name(w, w->pe.fields[i].key);
 	w->opt = o;
 	gather(w, nt);
 	return 0;

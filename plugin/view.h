@@ -38,6 +38,7 @@ enum key {
 /* What the view knows about a field name. */
 struct name_slot {
 	const char *name;
+	uint64_t word; /* the name's first 8 bytes, zero-padded: compared first */
 	uint8_t len;
 	uint8_t key;     /* enum key, or 0 */
 	uint8_t encoded; /* an untrusted string: quoted or hex */
@@ -58,7 +59,7 @@ struct view {
 	struct name_slot ht[VIEW_HT_SIZE];
 	struct arena arena;
 	struct parsed_event pe;
-	/* what view_name() said of each of pe.fields, asked once (lazily) */
+	/* what view_name() said of each of pe.fields, looked up once per event */
 	const struct name_slot **fns;
 	size_t capfns;
 	/* for one event */
