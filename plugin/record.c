@@ -3,6 +3,10 @@
 #include <libaudit.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* --- record type names -> numbers, cached ------------------------------- */
 
 #define TYPE_CACHE_SIZE 512 /* power of two; libaudit knows ~250 names */
@@ -138,6 +142,27 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 
 /* --- fields --------------------------------------------------------------- */
 
+/* The first byte in [p, end) that is a or b, or end. Keys and bare values
+ * are short but records are long: 16 bytes per step (SSE2) while 16 are
+ * left, never reading past end. */
+static inline const char *find2(const char *p, const char *end, char a, char b)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+
 struct splitter {
 	struct field *out;
 	size_t max, n;
@@ -185,9 +210,7 @@ static const char *value_end(const char *p, const char *end)
 		if (q)
 			return q + 1;
 	}
-	while (p < end && *p != ' ')
-		p++;
-	return p;
+	return find2(p, end, ' ', ' ');
 }
 
 static void split(struct splitter *s, const char *p, const char *end, bool nested)
@@ -196,13 +219,14 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 	bool prefix_old = false; /* an "old" word came before the next key */
 
 	while (p < end) {
+		if (*p == ' ') /* the usual single separator */
+			p++;
 		while (p < end && (*p == ' ' || *p == '\n'))
 			p++;
 		if (p >= end)
 			break;
 		const char *k = p;
-		while (p < end && *p != '=' && *p != ' ')
-			p++;
+		p = find2(p, end, '=', ' ');
 		if (p >= end || *p == ' ') {
 			/* a word without '=' */
 			if (*k == '{' || *k == '\'' || *k == '"')
@@ -240,9 +264,12 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			}
 		}
 		const char *v = ++p;
-		p = value_end(v, end);
+		/* most values are bare: up to the next space */
+		char c0 = p < end ? *p : ' ';
+		bool bare = c0 != '"' && c0 != '\'' && c0 != '{';
+		p = bare ? find2(p, end, ' ', ' ') : value_end(v, end);
 		size_t vl = (size_t)(p - v);
-		if (!nested && kl == 3 && !memcmp(k, "msg", 3) && vl >= 1 && *v == '\'') {
+		if (c0 == '\'' && !nested && kl == 3 && !memcmp(k, "msg", 3)) {
 			/* closed, or cut short by truncation */
 			size_t inner = vl >= 2 && v[vl - 1] == '\'' ? vl - 2 : vl - 1;
 			size_t before = s->n;
@@ -259,8 +286,7 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 		size_t before = s->n;
 		add(s, k, kl, v, vl);
 		/* only a field actually added (not one dropped at max) may run on */
-		last_bare = vl && *v != '"' && *v != '\'' && *v != '{' && s->n > before
-				? (long)s->n - 1 : -1;
+		last_bare = vl && bare && s->n > before ? (long)s->n - 1 : -1;
 	}
 }
 
@@ -274,11 +300,4 @@ size_t record_fields(struct strv body, struct field *out, size_t max, bool *trun
 	return s.n;
 }
 
-const struct field *record_field(const struct field *f, size_t n, const char *key)
-{
-	size_t kl = strlen(key);
-	for (size_t i = 0; i < n; i++)
-		if (f[i].key.len == kl && !memcmp(f[i].key.p, key, kl))
-			return &f[i];
-	return NULL;
-}
+

@@ -47,8 +47,16 @@ struct field {
  * set when more than max were present. */
 size_t record_fields(struct strv body, struct field *out, size_t max, bool *truncated);
 
-/* The first field named key, or NULL. */
-const struct field *record_field(const struct field *f, size_t n, const char *key);
+/* The first field named key, or NULL. Inline: with a literal key, the
+ * length and the compare are settled at compile time. */
+static inline const struct field *record_field(const struct field *f, size_t n, const char *key)
+{
+	size_t kl = __builtin_strlen(key);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].key.len == kl && !__builtin_memcmp(f[i].key.p, key, kl))
+			return &f[i];
+	return NULL;
+}
 
 /* Record type name -> number via libaudit, cached by name (no string search
  * per record once a name has been seen). "UNKNOWN[1234]" -> 1234. */
