@@ -459,13 +459,6 @@ void jsonw_string(struct jsonw *w, const char *s, size_t len)
 		write_quoted(w, s, len, false);
 }
 
-void jsonw_stringz(struct jsonw *w, const char *s)
-{
-	if (!s)
-		jsonw_null(w);
-	else
-		write_quoted(w, s, strlen(s), false);
-}
 
 /* ---- scalars */
 

@@ -98,7 +98,11 @@ static inline void jsonw_key_lit(struct jsonw *w, const char *key, size_t len)
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
-void jsonw_stringz(struct jsonw *w, const char *s);
+/* Inline, so a literal's length is taken at compile time. */
+static inline void jsonw_stringz(struct jsonw *w, const char *s)
+{
+	jsonw_string(w, s, s ? __builtin_strlen(s) : 0);
+}
 void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_uint(struct jsonw *w, uint64_t v);
 void jsonw_bool(struct jsonw *w, bool v);
