@@ -166,8 +166,7 @@ static inline unsigned special_mask16(__m128i x)
  * short strings (the common case) cost a couple of branches and no memcpy
  * call. A block holding a special byte is copied up to that byte, which is
  * then escaped. Never reads outside s[0..len). */
-static inline __attribute__((always_inline)) size_t
-escape_into(char *dst, const unsigned char *s, size_t len)
+static size_t escape_general(char *dst, const unsigned char *s, size_t len)
 {
 	char *d = dst;
 	const unsigned char *end = s + len;
@@ -242,6 +241,53 @@ special:;
 		}
 	}
 	return (size_t)(d - dst);
+}
+
+/* The common case first: a string with nothing to escape is checked with
+ * as few SSE2 compares as its length allows (overlapping loads, never past
+ * s + len) and copied; anything else goes the general way from the first
+ * block holding a special byte. */
+static inline __attribute__((always_inline)) size_t
+escape_into(char *dst, const unsigned char *s, size_t len)
+{
+#ifdef __SSE2__
+	if (len >= 16) {
+		size_t i = 0;
+		for (; i + 16 <= len; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			if (special_mask16(x))
+				return i + escape_general(dst + i, s + i, len - i);
+			_mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+		}
+		if (i < len) {
+			/* the last 16 bytes; those before i are known plain */
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+			if (special_mask16(x))
+				return i + escape_general(dst + i, s + i, len - i);
+			_mm_storeu_si128((__m128i *)(void *)(dst + len - 16), x);
+		}
+		return len;
+	}
+	if (len >= 8) {
+		uint64_t a = load64(s), b = load64(s + len - 8);
+		__m128i x = _mm_set_epi64x((long long)b, (long long)a);
+		if (special_mask16(x))
+			return escape_general(dst, s, len);
+		memcpy(dst, &a, 8);
+		memcpy(dst + len - 8, &b, 8);
+		return len;
+	}
+	if (len) {
+		/* load_tail pads with plain bytes; the upper 8 lanes are zero */
+		if (special_mask16(_mm_cvtsi64_si128((long long)load_tail(s, len))) & 0xff)
+			return escape_general(dst, s, len);
+		store_tail(dst, s, len);
+		return len;
+	}
+	return 0;
+#else
+	return escape_general(dst, s, len);
+#endif
 }
 
 size_t jsonw_escape(char *dst, const char *s, size_t len)
