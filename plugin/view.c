@@ -100,9 +100,14 @@ static void ht_add(struct view *w, const char *name, int key, int encoded, int i
 		e->id = (uint8_t)id;
 }
 
-const struct name_slot *view_name(const struct view *w, struct strv k)
+static inline const struct name_slot *lookup_name(const struct view *w, struct strv k)
 {
 	return k.len && k.len < 64 ? ht_find(w, k.p, k.len, false) : NULL;
+}
+
+const struct name_slot *view_name(const struct view *w, struct strv k)
+{
+	return lookup_name(w, k);
 }
 
 static bool is_aux(int type)
@@ -444,7 +449,7 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 		w->capfns = cap;
 	}
 	for (size_t i = 0; i < w->pe.nfields; i++)
-		w->fns[i] = view_name(w, w->pe.fields[i].key);
+		w->fns[i] = lookup_name(w, w->pe.fields[i].key);
 	w->opt = o;
 	gather(w, nt);
 	return 0;
