@@ -368,6 +368,15 @@ bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
 		return false;
 	switch (base) {
 	case 10:
+		if (n <= 19) { /* cannot overflow */
+			for (size_t i = 0; i < n; i++) {
+				unsigned d = (unsigned char)s[i] - '0';
+				if (d > 9)
+					return false;
+				v = v * 10 + d;
+			}
+			break;
+		}
 		for (size_t i = 0; i < n; i++) {
 			unsigned d = (unsigned char)s[i] - '0';
 			if (d > 9)
