@@ -16,9 +16,20 @@
 #include "summary.h"
 #include "view.h"
 
+/* A slot of a keyset (below); empty unless gen is the set's. */
+struct kslot {
+	const char *p;
+	uint32_t len, gen;
+};
+
 struct ecs_writer {
 	struct jsonw w;
 	struct view v;
+	/* the keysets' slots, reused: a new set takes a new generation
+	 * instead of clearing them */
+	struct kslot *kslots;
+	size_t nkslots;
+	uint32_t kgen;
 	uint64_t ts_sec;
 	char ts_date[32]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
 };
@@ -39,6 +50,7 @@ void ecs_writer_free(struct ecs_writer *w)
 		return;
 	jsonw_free(&w->w);
 	view_free(&w->v);
+	free(w->kslots);
 	free(w);
 }
 
@@ -788,8 +800,9 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 /* A set of keys already written into one JSON object: hostile input may
  * repeat a key any number of times, and a document never repeats one. */
 struct keyset {
-	struct strv *slot;
+	struct kslot *slot;
 	size_t mask;
+	uint32_t gen;
 };
 
 static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
@@ -797,11 +810,22 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 	size_t cap = 16;
 	while (cap < n * 2)
 		cap *= 2;
-	ks->slot = arena_alloc(&w->v.arena, cap * sizeof(*ks->slot));
+	if (cap > w->nkslots) {
+		struct kslot *s = realloc(w->kslots, cap * sizeof(*s));
+		if (!s)
+			return false;
+		memset(s + w->nkslots, 0, (cap - w->nkslots) * sizeof(*s));
+		w->kslots = s;
+		w->nkslots = cap;
+	}
+	if (++w->kgen == 0) { /* wrapped: old generations would look current */
+		memset(w->kslots, 0, w->nkslots * sizeof(*w->kslots));
+		w->kgen = 1;
+	}
+	ks->slot = w->kslots;
 	ks->mask = cap - 1;
-	if (ks->slot)
-		memset(ks->slot, 0, cap * sizeof(*ks->slot));
-	return ks->slot != NULL;
+	ks->gen = w->kgen;
+	return true;
 }
 
 /* True if key was not in the set (and is now). */
@@ -811,9 +835,9 @@ static bool keyset_add(struct keyset *ks, const char *k, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)k[i]) * 16777619u;
 	for (size_t i = h & ks->mask;; i = (i + 1) & ks->mask) {
-		struct strv *e = &ks->slot[i];
-		if (!e->p) {
-			*e = (struct strv){k, n};
+		struct kslot *e = &ks->slot[i];
+		if (e->gen != ks->gen) {
+			*e = (struct kslot){k, (uint32_t)n, ks->gen};
 			return true;
 		}
 		if (e->len == n && !memcmp(e->p, k, n))
