@@ -375,15 +375,6 @@ static void gather(struct view *w, const struct normtab *nt)
 /* The first field in the event with one of the names, in slot order for
  * known keys, else searching the primary record, then all. */
 
-const struct name_slot *view_field_name(struct view *w, const struct field *f)
-{
-	/* a field of this event's storage, or (rarely) one from elsewhere */
-	uintptr_t base = (uintptr_t)w->pe.fields, at = (uintptr_t)f;
-	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
-	if (i >= w->pe.nfields)
-		return view_name(w, f->key);
-	return w->fns[i];
-}
 
 const struct field *view_find(const struct view *w, const char *const *names,
 			      const struct parsed_rec **in)

@@ -93,8 +93,15 @@ int view_build(struct view *v, const struct event *ev, const struct normtab *nt,
 
 const struct name_slot *view_name(const struct view *v, struct strv key);
 /* The same for a field of the event, remembered: each field's name is
- * looked up once however many writers ask. */
-const struct name_slot *view_field_name(struct view *v, const struct field *f);
+ * looked up once per event however many writers ask (inline: asked ~100
+ * times per event). */
+static inline const struct name_slot *view_field_name(struct view *v, const struct field *f)
+{
+	/* a field of this event's storage, or (rarely) one from elsewhere */
+	uintptr_t base = (uintptr_t)v->pe.fields, at = (uintptr_t)f;
+	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
+	return i < v->pe.nfields ? v->fns[i] : view_name(v, f->key);
+}
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
  * False when absent ("(null)", "?", empty). */
 bool view_text(struct view *v, const struct field *f, struct strv *out);
