@@ -396,7 +396,7 @@ bool jsonw_failed(const struct jsonw *w)
 
 /* ---- containers */
 
-static void open_container(struct jsonw *w, char c)
+void jsonw__open(struct jsonw *w, char c)
 {
 	if (w->failed)
 		return;
@@ -414,7 +414,7 @@ static void open_container(struct jsonw *w, char c)
 	w->comma = false;
 }
 
-static void close_container(struct jsonw *w, char c)
+void jsonw__close(struct jsonw *w, char c)
 {
 	if (w->failed)
 		return;
@@ -431,10 +431,6 @@ static void close_container(struct jsonw *w, char c)
 	value_done(w);
 }
 
-void jsonw_object_begin(struct jsonw *w) { open_container(w, '{'); }
-void jsonw_object_end(struct jsonw *w) { close_container(w, '}'); }
-void jsonw_array_begin(struct jsonw *w) { open_container(w, '['); }
-void jsonw_array_end(struct jsonw *w) { close_container(w, ']'); }
 
 /* ---- strings and keys */
 

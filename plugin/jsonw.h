@@ -59,10 +59,42 @@ void jsonw_free(struct jsonw *w);
 void jsonw_reset(struct jsonw *w);
 bool jsonw_failed(const struct jsonw *w);
 
-void jsonw_object_begin(struct jsonw *w);
-void jsonw_object_end(struct jsonw *w);
-void jsonw_array_begin(struct jsonw *w);
-void jsonw_array_end(struct jsonw *w);
+/* Containers; inline, with the checks and growth out of line. */
+void jsonw__open(struct jsonw *w, char c);
+void jsonw__close(struct jsonw *w, char c);
+
+static inline void jsonw__open_fast(struct jsonw *w, char c)
+{
+	if (__builtin_expect(w->len + 3 <= w->lim && (unsigned)w->depth < JSONW_MAX_DEPTH, 1)) {
+		char *p = w->buf + w->len;
+		*p = ',';
+		p += w->comma;
+		p[0] = c;
+		p[1] = '\0';
+		w->len = (size_t)(p + 1 - w->buf);
+		w->depth++;
+		w->comma = false;
+	} else {
+		jsonw__open(w, c);
+	}
+}
+
+static inline void jsonw__close_fast(struct jsonw *w, char c)
+{
+	if (__builtin_expect(w->len + 2 <= w->lim && w->depth > 0, 1)) {
+		w->buf[w->len++] = c;
+		w->buf[w->len] = '\0';
+		w->depth--;
+		w->comma = w->depth > 0;
+	} else {
+		jsonw__close(w, c);
+	}
+}
+
+static inline void jsonw_object_begin(struct jsonw *w) { jsonw__open_fast(w, '{'); }
+static inline void jsonw_object_end(struct jsonw *w) { jsonw__close_fast(w, '}'); }
+static inline void jsonw_array_begin(struct jsonw *w) { jsonw__open_fast(w, '['); }
+static inline void jsonw_array_end(struct jsonw *w) { jsonw__close_fast(w, ']'); }
 
 /* An object key; escaped like a string. A NULL key is written as "". */
 void jsonw_key(struct jsonw *w, const char *key, size_t len);
