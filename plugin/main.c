@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "badinput.h"
 #include "config.h"
 #include "ecs.h"
 #include "idcache.h"
@@ -127,10 +128,8 @@ static void on_event(struct event *ev, void *ctx)
 static void on_line(const char *line, size_t len, void *ctx)
 {
 	struct daemon *d = ctx;
-	if (reasm_push(d->reasm, line, len, ev_now(d->loop)) < 0 &&
-	    (stats.lines_bad <= 10 || stats.lines_bad % 1000 == 0))
-		syslog(LOG_WARNING, "not an audit record, dropped (%llu so far): %.80s",
-		       (unsigned long long)stats.lines_bad, line);
+	if (reasm_push(d->reasm, line, len, ev_now(d->loop)) < 0)
+		badinput_note(BAD_NOT_RECORD, line, len, ev_now(d->loop));
 }
 
 static void on_idle(void *ctx)
@@ -240,6 +239,7 @@ static void on_housekeeping(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	outputs_flush(&d->outs);
+	badinput_tick(ev_now(loop));
 }
 
 static void on_status(struct ev_loop *loop, ev_timer *w, int revents)
@@ -544,6 +544,7 @@ int main(int argc, char **argv)
 	/* what the outputs could not write by now is lost: count it first */
 	outputs_flush(&d.outs);
 	outputs_discard(&d.outs);
+	badinput_flush();
 	log_stats(&d, "stopped");
 	rc = 0;
 out:
