@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define TIMEOUT_MAX 3600.0
 #define INFLIGHT_MAX 1000000u
@@ -694,6 +697,46 @@ static int parse_line(struct loader *ld, char *line, char *why, size_t whylen)
 	return 0;
 }
 
+/* --- the file check -------------------------------------------------------- */
+
+static uid_t trusted_owner; /* besides root; 0: root only */
+
+void config_trust_owner(uid_t uid)
+{
+	trusted_owner = uid;
+}
+
+int config_check_file(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0; /* /dev/null, a FIFO: nothing anyone else could have left there */
+	bool owner_ok = st.st_uid == 0 || st.st_uid == trusted_owner;
+	bool mode_ok = !(st.st_mode & (S_IWGRP | S_IWOTH));
+	if (owner_ok && mode_ok)
+		return 0;
+	char owner[64] = "";
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		snprintf(owner, sizeof(owner), " (%s)", res->pw_name);
+	char trusted[48] = "";
+	if (trusted_owner)
+		snprintf(trusted, sizeof(trusted), " or uid %lu", (unsigned long)trusted_owner);
+	seterr(err, errlen,
+	       "%s: refused: %s%s; it must be owned by root%s and not writable by group or "
+	       "others (found owner uid %lu%s, mode %04o)",
+	       path, owner_ok ? "" : "not owned by root",
+	       mode_ok ? "" : owner_ok ? "writable by group or others" : " and writable by group or others",
+	       trusted, (unsigned long)st.st_uid, owner, (unsigned)(st.st_mode & 07777));
+	return -1;
+}
+
 enum read_status { READ_LINE, READ_EOF, READ_TOO_LONG, READ_ERROR };
 
 /* Reads one line into buf (size CONFIG_MAX_LINE + 2), without its "\n" or
@@ -739,6 +782,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (config_check_file(fileno(f), path, err, errlen) < 0)
+		goto out;
 	for (;;) {
 		enum read_status st = read_line(f, buf, &len);
 

@@ -470,6 +470,9 @@ int main(int argc, char **argv)
 	if (input_path || check_only || isatty(STDERR_FILENO))
 		logopt |= LOG_PERROR;
 	openlog(PROG, logopt, LOG_DAEMON);
+	/* root's files are trusted; so are the user's own when not started as root */
+	if (geteuid() != 0)
+		config_trust_owner(geteuid());
 
 	if (load_config(&d, &d.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
