@@ -40,6 +40,7 @@
 #define ROTATE_KEEP_ALLOWED "a whole number from 1 to 1000"
 #define FSYNC_ALLOWED "never, rotate or always"
 #define STATUS_ALLOWED "seconds from 0 (off) to 86400"
+#define USER_ALLOWED "the name of a user in the passwd database"
 
 /* Parsing state for one config_load. */
 struct loader {
@@ -78,6 +79,7 @@ static int parse_rotate_size(struct loader *, const char *, char *, size_t);
 static int parse_rotate_keep(struct loader *, const char *, char *, size_t);
 static int parse_fsync(struct loader *, const char *, char *, size_t);
 static int parse_status_interval(struct loader *, const char *, char *, size_t);
+static int parse_user(struct loader *, const char *, char *, size_t);
 
 static const struct key keys[] = {
     {"output", true, parse_output, OUTPUT_ALLOWED},
@@ -98,6 +100,7 @@ static const struct key keys[] = {
     {"rotate_keep", false, parse_rotate_keep, ROTATE_KEEP_ALLOWED},
     {"fsync", false, parse_fsync, FSYNC_ALLOWED},
     {"status_interval", false, parse_status_interval, STATUS_ALLOWED},
+    {"user", false, parse_user, USER_ALLOWED},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -165,6 +168,8 @@ void config_free(struct config *c)
 	free_outputs(c);
 	free(c->normalizations);
 	c->normalizations = NULL;
+	free(c->user);
+	c->user = NULL;
 }
 
 int config_parse_output(const char *spec, struct output_spec *out, char *err, size_t errlen)
@@ -587,6 +592,30 @@ static int parse_status_interval(struct loader *ld, const char *value, char *why
 	return 0;
 }
 
+static int parse_user(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int rc = getpwnam_r(value, &pw, buf, sizeof(buf), &res);
+
+	if (!res) {
+		if (rc)
+			seterr(why, whylen, "cannot look up user '%.*s': %s", QUOTE_MAX, value,
+			       strerror(rc));
+		else
+			seterr(why, whylen, "no user '%.*s'; expected " USER_ALLOWED, QUOTE_MAX,
+			       value);
+		return -1;
+	}
+	if (!(ld->cfg.user = strdup(value))) {
+		seterr(why, whylen, "out of memory");
+		return -1;
+	}
+	ld->cfg.uid = pw.pw_uid;
+	ld->cfg.gid = pw.pw_gid;
+	return 0;
+}
+
 static const struct key *find_key(const char *name, size_t len)
 {
 	for (size_t i = 0; i < N_KEYS; i++)
@@ -660,7 +689,7 @@ static int parse_line(struct loader *ld, char *line, char *why, size_t whylen)
 	}
 	k = find_key(name, strlen(name));
 	if (!k) {
-		char known[256];
+		char known[512];
 
 		key_list(known, sizeof(known));
 		seterr(why, whylen, "unknown key '%.*s'; known keys are %s", QUOTE_MAX, name,
@@ -823,6 +852,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	*c = ld.cfg;
 	ld.cfg.n_outputs = 0; /* now owned by c */
 	ld.cfg.normalizations = NULL;
+	ld.cfg.user = NULL;
 	rc = 0;
 out:
 	fclose(f);

@@ -64,6 +64,11 @@ struct config {
 	enum { FSYNC_NEVER, FSYNC_ROTATE, FSYNC_ALWAYS } fsync; /* default rotate */
 	/* counters to syslog/journal every status_interval seconds; 0 = off; 3600 */
 	double status_interval;
+	/* user = NAME: run as this user (and its primary group) once the
+	 * outputs are open; NULL: stay uid 0 (without capabilities). malloc'ed */
+	char *user;
+	uid_t uid; /* its ids, looked up when the file is read */
+	gid_t gid;
 };
 
 /* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT (its path is an owned

@@ -23,6 +23,7 @@
 #include "interpret.h"
 #include "normalize.h"
 #include "output.h"
+#include "privs.h"
 #include "reassembly.h"
 #include "stats.h"
 
@@ -317,6 +318,26 @@ static void apply_config(struct daemon *d)
 		reasm_set_limits(d->reasm, d->cfg.max_inflight, d->cfg.end_of_event_timeout);
 }
 
+static bool same_user(const struct config *a, const struct config *b)
+{
+	return a->user ? b->user && strcmp(a->user, b->user) == 0 : !b->user;
+}
+
+/* The user is taken once, at start (privileges are gone after that): a
+ * reloaded configuration keeps the one in force. */
+static void keep_user(struct daemon *d, struct config *c)
+{
+	if (same_user(&d->cfg, c))
+		return;
+	syslog(LOG_WARNING, "reload: user = %s is not applied (running as %s); it takes a restart",
+	       c->user ? c->user : "(none)", d->cfg.user ? d->cfg.user : "root");
+	char *t = c->user;
+	c->user = d->cfg.user;
+	d->cfg.user = t;
+	c->uid = d->cfg.uid;
+	c->gid = d->cfg.gid;
+}
+
 static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -349,6 +370,7 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	normtab_free(d->nt);
 	d->nt = nt;
+	keep_user(d, &c);
 	config_free(&d->cfg);
 	d->cfg = c;
 	apply_config(d);
@@ -507,6 +529,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", err);
 		goto out;
 	}
+	/* from here on nothing needs a privilege: see privs.h */
+	struct privs_target pt = {.switch_user = d.cfg.user != NULL, .user = d.cfg.user,
+				  .uid = d.cfg.uid, .gid = d.cfg.gid};
+	char msg[512];
+	if (d.cfg.user && outputs_chown(&d.outs, d.cfg.uid, d.cfg.gid, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": user = %s: %s\n", d.cfg.user, err);
+		goto out;
+	}
+	if (privs_drop(&pt, msg, sizeof(msg), err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": cannot drop privileges: %s\n", err);
+		syslog(LOG_ERR, "cannot drop privileges: %s", err);
+		goto out;
+	}
+	syslog(LOG_NOTICE, "%s", msg);
 
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	idcache_init(600);

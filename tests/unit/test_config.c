@@ -757,6 +757,28 @@ static void test_set_outputs_errors(void **state)
 	config_free(&c);
 }
 
+static void test_user(void **state)
+{
+	struct config c;
+
+	load_ok(&c, "user = nobody\n");
+	assert_string_equal(c.user, "nobody");
+	assert_int_equal(c.uid, 65534);
+	assert_int_equal(c.gid, 65534);
+	config_free(&c);
+	assert_null(c.user);
+	load_ok(&c, "user = root\n");
+	assert_int_equal(c.uid, 0);
+	config_free(&c);
+	/* not set: none */
+	load_ok(&c, "max_inflight = 3\n");
+	assert_null(c.user);
+	config_free(&c);
+	load_bad("# x\nuser = no-such-user-e2e\n", 2, "user: no user 'no-such-user-e2e'",
+		 "expected the name of a user");
+	load_bad("user = nobody\nuser = root\n", 2, "given again");
+}
+
 /* --- the file check: owner root, not group/world-writable */
 
 /* load PATH: refused, with every one of the strings in the message */
@@ -894,6 +916,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_output_bad),
 	    cmocka_unit_test(test_set_outputs),
 	    cmocka_unit_test(test_set_outputs_errors),
+	    cmocka_unit_test(test_user),
 	    cmocka_unit_test(test_writable_refused),
 	    cmocka_unit_test(test_symlink_judged_by_target),
 	    cmocka_unit_test(test_owner_refused),
