@@ -533,6 +533,11 @@ int main(int argc, char **argv)
 	struct privs_target pt = {.switch_user = d.cfg.user != NULL, .user = d.cfg.user,
 				  .uid = d.cfg.uid, .gid = d.cfg.gid};
 	char msg[512];
+	if (privs_check(&pt, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": cannot drop privileges: %s\n", err);
+		syslog(LOG_ERR, "cannot drop privileges: %s", err);
+		goto out;
+	}
 	if (d.cfg.user && outputs_chown(&d.outs, d.cfg.uid, d.cfg.gid, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": user = %s: %s\n", d.cfg.user, err);
 		goto out;

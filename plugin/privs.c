@@ -96,6 +96,38 @@ static int switch_user(const struct privs_target *t, char *err, size_t errlen)
 	return 0;
 }
 
+/* Already running as the target user and group. */
+static bool already(const struct privs_target *t)
+{
+	uid_t ru, eu, su;
+	return getresuid(&ru, &eu, &su) == 0 && ru == t->uid && eu == t->uid && su == t->uid &&
+	       getgid() == t->gid && getegid() == t->gid;
+}
+
+int privs_check(const struct privs_target *t, char *err, size_t errlen)
+{
+	struct capsets c;
+	uint64_t need = 1ULL << CAP_SETUID | 1ULL << CAP_SETGID | 1ULL << CAP_CHOWN;
+
+	if (!t || !t->switch_user || already(t))
+		return 0;
+	if (get_caps(&c) < 0) {
+		snprintf(err, errlen, "capget: %s", strerror(errno));
+		return -1;
+	}
+	if ((c.eff & need) != need) {
+		/* not even tried: under a unit with SystemCallFilter=~@privileged
+		 * setgroups() would be fatal (SIGSYS) */
+		snprintf(err, errlen,
+			 "user %s: switching needs CAP_SETUID, CAP_SETGID and CAP_CHOWN, which "
+			 "this process does not have (start it as root; under systemd, use "
+			 "User= instead)",
+			 t->user);
+		return -1;
+	}
+	return 0;
+}
+
 int privs_drop(const struct privs_target *t, char *msg, size_t msglen, char *err, size_t errlen)
 {
 	struct capsets before, after;
@@ -132,9 +164,15 @@ int privs_drop(const struct privs_target *t, char *msg, size_t msglen, char *err
 		snprintf(err, errlen, "clearing the ambient capabilities: %s", strerror(errno));
 		return -1;
 	}
-	if (t && t->switch_user && switch_user(t, err, errlen) < 0)
-		return -1;
-	if (clear_caps() < 0) {
+	if (t && t->switch_user && !already(t)) {
+		if (privs_check(t, err, errlen) < 0)
+			return -1;
+		if (switch_user(t, err, errlen) < 0)
+			return -1;
+	}
+	/* only when there is something to clear: a unit that starts the daemon
+	 * without capabilities may also forbid capset() (@privileged) */
+	if ((before.eff || before.prm || before.inh) && clear_caps() < 0) {
 		snprintf(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}

@@ -29,6 +29,10 @@ struct privs_target {
 	gid_t gid;
 };
 
+/* Whether the switch to t's user can be made (0), or -1 with the reason in
+ * err: before anything is changed for it (the output files' owner). */
+int privs_check(const struct privs_target *t, char *err, size_t errlen);
+
 /* Drops every capability (and switches user when asked). On success returns
  * 0 and puts a one-line account of what was dropped into msg (to log once);
  * on failure -1 with the reason in err (the caller must not go on: a

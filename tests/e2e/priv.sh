@@ -22,6 +22,12 @@
 #   outputs        an output path that is a symbolic link is refused with a
 #                  clear message; under umask 0 the file created, the
 #                  rotated one and one created again after removal are 0600
+#   no-caps-start  started without any capability, as systemd starts the
+#                  standalone unit (CapabilityBoundingSet=, and
+#                  SystemCallFilter=~@privileged, which kills a process that
+#                  calls capset or setgroups): it runs, calls neither (strace,
+#                  when installed), and with user = nobody it exits 1 saying
+#                  why, still without calling them
 #   badlines       a stream of 5000 lines that are not records and 20 lines
 #                  over 1 MiB amid good events: the log has a bounded number
 #                  of bad-input lines, each reason is there with an escaped
@@ -199,6 +205,36 @@ outputs)
 	[[ $(stat -c %a "$T/r.json") == 600 ]] || fail "created again with mode $(stat -c %a "$T/r.json")"
 	stop_input
 	pass "a symlinked output is refused; files created, rotated and re-created are 0600 under umask 0"
+	;;
+no-caps-start)
+	need_root
+	command -v setpriv >/dev/null || skip "setpriv not installed (util-linux)"
+	tracer=()
+	if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+		tracer=(strace -f -o "$T/strace" -e trace=capset,setgroups,setuid,setgid)
+	else
+		note "strace not usable: the system calls are not checked"
+	fi
+	gen 870001 2 >"$T/in.txt"
+	setpriv --bounding-set=-all --inh-caps=-all -- "${tracer[@]}" \
+		"$AUDISP_ECS" -c /dev/null -i "$T/in.txt" -o "file:$T/out.json" 2>"$T/stderr" ||
+		fail "the daemon failed without capabilities: $(tail -n 3 "$T/stderr")"
+	(($(nlines "$T/out.json") == 2)) || fail "events not written"
+	grep -q 'privileges dropped: .* -> none; no_new_privs set; running as uid 0' "$T/stderr" || fail "no drop logged"
+	if ((${#tracer[@]})); then
+		! grep -E '(capset|setgroups|setuid|setgid)\(' "$T/strace" || fail "a system call @privileged forbids"
+	fi
+	c=$(conf user.conf 'user = nobody' "output = file:$T/u.json")
+	rc=0
+	setpriv --bounding-set=-all --inh-caps=-all -- "${tracer[@]}" \
+		"$AUDISP_ECS" -c "$c" -i "$T/in.txt" 2>"$T/stderr" || rc=$?
+	((rc == 1)) || fail "user = nobody without capabilities: exit status $rc, expected 1"
+	grep -q 'user nobody: switching needs CAP_SETUID, CAP_SETGID and CAP_CHOWN' "$T/stderr" ||
+		fail "no clear message: $(tail -n 3 "$T/stderr")"
+	if ((${#tracer[@]})); then
+		! grep -E '(capset|setgroups|setuid|setgid)\(' "$T/strace" || fail "a system call @privileged forbids"
+	fi
+	pass "started without capabilities: runs without capset/setgroups; user = refused with a clear message"
 	;;
 badlines)
 	# 5000 lines that are not records, 20 lines of 1.5 MiB, 100 good events
