@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define TIMEOUT_MAX 3600.0
 #define INFLIGHT_MAX 1000000u
@@ -37,6 +40,7 @@
 #define ROTATE_KEEP_ALLOWED "a whole number from 1 to 1000"
 #define FSYNC_ALLOWED "never, rotate or always"
 #define STATUS_ALLOWED "seconds from 0 (off) to 86400"
+#define USER_ALLOWED "the name of a user in the passwd database"
 
 /* Parsing state for one config_load. */
 struct loader {
@@ -75,6 +79,7 @@ static int parse_rotate_size(struct loader *, const char *, char *, size_t);
 static int parse_rotate_keep(struct loader *, const char *, char *, size_t);
 static int parse_fsync(struct loader *, const char *, char *, size_t);
 static int parse_status_interval(struct loader *, const char *, char *, size_t);
+static int parse_user(struct loader *, const char *, char *, size_t);
 
 static const struct key keys[] = {
     {"output", true, parse_output, OUTPUT_ALLOWED},
@@ -95,6 +100,7 @@ static const struct key keys[] = {
     {"rotate_keep", false, parse_rotate_keep, ROTATE_KEEP_ALLOWED},
     {"fsync", false, parse_fsync, FSYNC_ALLOWED},
     {"status_interval", false, parse_status_interval, STATUS_ALLOWED},
+    {"user", false, parse_user, USER_ALLOWED},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -162,6 +168,8 @@ void config_free(struct config *c)
 	free_outputs(c);
 	free(c->normalizations);
 	c->normalizations = NULL;
+	free(c->user);
+	c->user = NULL;
 }
 
 int config_parse_output(const char *spec, struct output_spec *out, char *err, size_t errlen)
@@ -584,6 +592,30 @@ static int parse_status_interval(struct loader *ld, const char *value, char *why
 	return 0;
 }
 
+static int parse_user(struct loader *ld, const char *value, char *why, size_t whylen)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int rc = getpwnam_r(value, &pw, buf, sizeof(buf), &res);
+
+	if (!res) {
+		if (rc)
+			seterr(why, whylen, "cannot look up user '%.*s': %s", QUOTE_MAX, value,
+			       strerror(rc));
+		else
+			seterr(why, whylen, "no user '%.*s'; expected " USER_ALLOWED, QUOTE_MAX,
+			       value);
+		return -1;
+	}
+	if (!(ld->cfg.user = strdup(value))) {
+		seterr(why, whylen, "out of memory");
+		return -1;
+	}
+	ld->cfg.uid = pw.pw_uid;
+	ld->cfg.gid = pw.pw_gid;
+	return 0;
+}
+
 static const struct key *find_key(const char *name, size_t len)
 {
 	for (size_t i = 0; i < N_KEYS; i++)
@@ -657,7 +689,7 @@ static int parse_line(struct loader *ld, char *line, char *why, size_t whylen)
 	}
 	k = find_key(name, strlen(name));
 	if (!k) {
-		char known[256];
+		char known[512];
 
 		key_list(known, sizeof(known));
 		seterr(why, whylen, "unknown key '%.*s'; known keys are %s", QUOTE_MAX, name,
@@ -692,6 +724,46 @@ static int parse_line(struct loader *ld, char *line, char *why, size_t whylen)
 		return -1;
 	}
 	return 0;
+}
+
+/* --- the file check -------------------------------------------------------- */
+
+static uid_t trusted_owner; /* besides root; 0: root only */
+
+void config_trust_owner(uid_t uid)
+{
+	trusted_owner = uid;
+}
+
+int config_check_file(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0; /* /dev/null, a FIFO: nothing anyone else could have left there */
+	bool owner_ok = st.st_uid == 0 || st.st_uid == trusted_owner;
+	bool mode_ok = !(st.st_mode & (S_IWGRP | S_IWOTH));
+	if (owner_ok && mode_ok)
+		return 0;
+	char owner[64] = "";
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		snprintf(owner, sizeof(owner), " (%s)", res->pw_name);
+	char trusted[48] = "";
+	if (trusted_owner)
+		snprintf(trusted, sizeof(trusted), " or uid %lu", (unsigned long)trusted_owner);
+	seterr(err, errlen,
+	       "%s: refused: %s%s; it must be owned by root%s and not writable by group or "
+	       "others (found owner uid %lu%s, mode %04o)",
+	       path, owner_ok ? "" : "not owned by root",
+	       mode_ok ? "" : owner_ok ? "writable by group or others" : " and writable by group or others",
+	       trusted, (unsigned long)st.st_uid, owner, (unsigned)(st.st_mode & 07777));
+	return -1;
 }
 
 enum read_status { READ_LINE, READ_EOF, READ_TOO_LONG, READ_ERROR };
@@ -739,6 +811,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (config_check_file(fileno(f), path, err, errlen) < 0)
+		goto out;
 	for (;;) {
 		enum read_status st = read_line(f, buf, &len);
 
@@ -778,6 +852,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	*c = ld.cfg;
 	ld.cfg.n_outputs = 0; /* now owned by c */
 	ld.cfg.normalizations = NULL;
+	ld.cfg.user = NULL;
 	rc = 0;
 out:
 	fclose(f);

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define CONFIG_MAX_OUTPUTS 16
 #define CONFIG_DEFAULT_OUTPUT "file:/var/log/audisp-ecs/audisp-ecs.json"
@@ -63,6 +64,11 @@ struct config {
 	enum { FSYNC_NEVER, FSYNC_ROTATE, FSYNC_ALWAYS } fsync; /* default rotate */
 	/* counters to syslog/journal every status_interval seconds; 0 = off; 3600 */
 	double status_interval;
+	/* user = NAME: run as this user (and its primary group) once the
+	 * outputs are open; NULL: stay uid 0 (without capabilities). malloc'ed */
+	char *user;
+	uid_t uid; /* its ids, looked up when the file is read */
+	gid_t gid;
 };
 
 /* Built-in defaults: one output, CONFIG_DEFAULT_OUTPUT (its path is an owned
@@ -89,6 +95,20 @@ int config_parse_output(const char *spec, struct output_spec *out, char *err, si
  * CONFIG_MAX_OUTPUTS, or an OUTPUT_FILE spec without a path) or ENOMEM; c is
  * then unchanged. */
 int config_set_outputs(struct config *c, const struct output_spec *specs, size_t n);
+
+/* The file check (config and normalizations files, like auditd's check of
+ * its plugins): fd, opened from path, must be owned by root (or by the
+ * owner set with config_trust_owner) and must not be writable by its group
+ * or others. Only regular files are checked (-c /dev/null stays usable);
+ * fstat on the open descriptor, so a file swapped after the check is never
+ * the one read, and a symbolic link is judged by the file it names. Returns
+ * 0, or -1 with "PATH: owned by uid N, mode 0NNN; ..." in err. */
+int config_check_file(int fd, const char *path, char *err, size_t errlen);
+
+/* Besides root, files owned by uid are trusted too: the daemon's own euid at
+ * start when that is not root (a user converting a log with his own
+ * configuration). Root files are always trusted. */
+void config_trust_owner(uid_t uid);
 
 /* Frees the output paths and leaves c with no outputs (safe to call twice). */
 void config_free(struct config *c);

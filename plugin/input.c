@@ -4,9 +4,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <unistd.h>
 
+#include "badinput.h"
 #include "stats.h"
 
 #define READ_CHUNK 65536
@@ -38,9 +38,7 @@ static void deliver_lines(struct input *in)
 		if (!in->skipping) {
 			stats.lines_in++;
 			stats.lines_truncated++;
-			if (stats.lines_truncated <= 10 || stats.lines_truncated % 1000 == 0)
-				syslog(LOG_WARNING, "line longer than %zu bytes cut (%llu so far)",
-				       in->max_line, (unsigned long long)stats.lines_truncated);
+			badinput_note(BAD_TOO_LONG, p, in->max_line, ev_now(in->loop));
 			in->h.line(p, in->max_line, in->h.ctx);
 			in->skipping = true;
 		}

@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "badinput.h"
 #include "config.h"
 #include "ecs.h"
 #include "idcache.h"
@@ -22,6 +23,7 @@
 #include "interpret.h"
 #include "normalize.h"
 #include "output.h"
+#include "privs.h"
 #include "reassembly.h"
 #include "stats.h"
 
@@ -127,10 +129,8 @@ static void on_event(struct event *ev, void *ctx)
 static void on_line(const char *line, size_t len, void *ctx)
 {
 	struct daemon *d = ctx;
-	if (reasm_push(d->reasm, line, len, ev_now(d->loop)) < 0 &&
-	    (stats.lines_bad <= 10 || stats.lines_bad % 1000 == 0))
-		syslog(LOG_WARNING, "not an audit record, dropped (%llu so far): %.80s",
-		       (unsigned long long)stats.lines_bad, line);
+	if (reasm_push(d->reasm, line, len, ev_now(d->loop)) < 0)
+		badinput_note(BAD_NOT_RECORD, line, len, ev_now(d->loop));
 }
 
 static void on_idle(void *ctx)
@@ -240,6 +240,7 @@ static void on_housekeeping(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	outputs_flush(&d->outs);
+	badinput_tick(ev_now(loop));
 }
 
 static void on_status(struct ev_loop *loop, ev_timer *w, int revents)
@@ -317,6 +318,26 @@ static void apply_config(struct daemon *d)
 		reasm_set_limits(d->reasm, d->cfg.max_inflight, d->cfg.end_of_event_timeout);
 }
 
+static bool same_user(const struct config *a, const struct config *b)
+{
+	return a->user ? b->user && strcmp(a->user, b->user) == 0 : !b->user;
+}
+
+/* The user is taken once, at start (privileges are gone after that): a
+ * reloaded configuration keeps the one in force. */
+static void keep_user(struct daemon *d, struct config *c)
+{
+	if (same_user(&d->cfg, c))
+		return;
+	syslog(LOG_WARNING, "reload: user = %s is not applied (running as %s); it takes a restart",
+	       c->user ? c->user : "(none)", d->cfg.user ? d->cfg.user : "root");
+	char *t = c->user;
+	c->user = d->cfg.user;
+	d->cfg.user = t;
+	c->uid = d->cfg.uid;
+	c->gid = d->cfg.gid;
+}
+
 static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon *d = w->data;
@@ -349,6 +370,7 @@ static void on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	normtab_free(d->nt);
 	d->nt = nt;
+	keep_user(d, &c);
 	config_free(&d->cfg);
 	d->cfg = c;
 	apply_config(d);
@@ -470,6 +492,9 @@ int main(int argc, char **argv)
 	if (input_path || check_only || isatty(STDERR_FILENO))
 		logopt |= LOG_PERROR;
 	openlog(PROG, logopt, LOG_DAEMON);
+	/* root's files are trusted; so are the user's own when not started as root */
+	if (geteuid() != 0)
+		config_trust_owner(geteuid());
 
 	if (load_config(&d, &d.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
@@ -504,6 +529,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", err);
 		goto out;
 	}
+	/* from here on nothing needs a privilege: see privs.h */
+	struct privs_target pt = {.switch_user = d.cfg.user != NULL, .user = d.cfg.user,
+				  .uid = d.cfg.uid, .gid = d.cfg.gid};
+	char msg[512];
+	if (privs_check(&pt, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": cannot drop privileges: %s\n", err);
+		syslog(LOG_ERR, "cannot drop privileges: %s", err);
+		goto out;
+	}
+	if (d.cfg.user && outputs_chown(&d.outs, d.cfg.uid, d.cfg.gid, err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": user = %s: %s\n", d.cfg.user, err);
+		goto out;
+	}
+	if (privs_drop(&pt, msg, sizeof(msg), err, sizeof(err)) < 0) {
+		fprintf(stderr, PROG ": cannot drop privileges: %s\n", err);
+		syslog(LOG_ERR, "cannot drop privileges: %s", err);
+		goto out;
+	}
+	syslog(LOG_NOTICE, "%s", msg);
 
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	idcache_init(600);
@@ -544,6 +588,7 @@ int main(int argc, char **argv)
 	/* what the outputs could not write by now is lost: count it first */
 	outputs_flush(&d.outs);
 	outputs_discard(&d.outs);
+	badinput_flush();
 	log_stats(&d, "stopped");
 	rc = 0;
 out:

@@ -141,3 +141,12 @@ void outputs_close(struct output_set *s)
 		s->o[i]->ops->close(s->o[i]);
 	s->n = 0;
 }
+
+int outputs_chown(struct output_set *s, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->o[i]->kind == OUTPUT_FILE &&
+		    output_file_chown(s->o[i], uid, gid, err, errlen) < 0)
+			return -1;
+	return 0;
+}

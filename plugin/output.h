@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -55,6 +56,9 @@ struct output *output_open(const struct output_spec *spec, const struct config *
 struct output *output_file_open(const char *path, const struct config *c, char *err,
 				size_t errlen);
 struct output *output_stdout_open(char *err, size_t errlen);
+/* Gives a file output's file (a regular file) to uid:gid, so that it can
+ * still be reopened in place after the switch to that user (user = NAME). */
+int output_file_chown(struct output *o, uid_t uid, gid_t gid, char *err, size_t errlen);
 struct output *output_syslog_open(const struct config *c, char *err, size_t errlen);
 struct output *output_journal_open(const struct config *c, char *err, size_t errlen);
 
@@ -73,6 +77,9 @@ void outputs_reopen(struct output_set *s);
  * it in stats.output_dropped and in each output's errors. */
 void outputs_discard(struct output_set *s);
 void outputs_close(struct output_set *s);
+/* The files of the file outputs to uid:gid (output_file_chown); -1 with err
+ * set at the first that fails. */
+int outputs_chown(struct output_set *s, uid_t uid, gid_t gid, char *err, size_t errlen);
 /* Reload: the outputs of c, reusing (configure + reopen) those of s with the
  * same spec, so nothing they hold is lost; the others of s are closed.
  * On error s is left as it was and -1 is returned with err set. */

@@ -381,6 +381,22 @@ struct output *output_file_open(const char *path, const struct config *c, char *
 	return fd < 0 ? NULL : make(path, fd, &st, c, err, errlen);
 }
 
+int output_file_chown(struct output *o, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	struct file_output *f = (struct file_output *)o;
+	struct stat st;
+
+	if (!f->path || f->fd < 0 || fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid == uid && st.st_gid == gid))
+		return 0;
+	if (fchown(f->fd, uid, gid) < 0) {
+		snprintf(err, errlen, "%s: chown to uid %lu gid %lu: %s", f->path,
+			 (unsigned long)uid, (unsigned long)gid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct output *output_stdout_open(char *err, size_t errlen)
 {
 	return make(NULL, STDOUT_FILENO, NULL, NULL, err, errlen);

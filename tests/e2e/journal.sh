@@ -37,6 +37,13 @@
 #                 the journal or counted as dropped, and after SIGCONT new
 #                 documents reach it again
 #   throughput    events per second into journald (reported)
+#   inject        audit data built to inject (inject-lib.sh: newlines, CR,
+#                 NUL, "PRIORITY=0", "MESSAGE_ID=", "_PID=", forged JSON,
+#                 long and odd keys): one entry per event, each field the
+#                 independent flattening of its document, field names only
+#                 ECS_* and ours, one PRIORITY (5 or 6), one MESSAGE_ID (the
+#                 kind's), one SYSLOG_IDENTIFIER; nothing findable by the
+#                 forged values
 JOURNALD=${JOURNALD:-/lib/systemd/systemd-journald}
 
 if [[ ${E2E_JOURNAL_NS:-} != 1 ]]; then
@@ -624,6 +631,68 @@ throughput)
 	((got == n)) || fail "$got entries for $n events"
 	note "file output: $((n * 1000000 / (t1 - t0))) events/s; journal output: $((n * 1000000 / (t2 - t1))) events/s into journald ($(awk '{ s += length($0) + 1 } END { printf "%d", s / NR }' "$T/out.json") bytes a document)"
 	pass "throughput: $n events into journald, $((n * 1000000 / (t2 - t1))) events/s"
+	;;
+inject)
+	. "$(dirname "$0")/inject-lib.sh"
+	inject_input "$T/in.txt"
+	start_journald
+	rc=0
+	"$AUDISP_ECS" -c /dev/null -i "$T/in.txt" -o journal -o "file:$T/out.json" 2>"$T/stderr" || rc=$?
+	((rc == 0)) || { tail -n 5 "$T/stderr" >&2; fail "exit status $rc"; }
+	grep -q 'stopped: .* output_errors=0 output_dropped=0' "$T/stderr" || fail "output errors or drops"
+	(($(nlines "$T/out.json") == INJECT_EVENTS)) || fail "$(nlines "$T/out.json") documents for $INJECT_EVENTS events"
+	check_journal summary "$T/out.json"
+	(($(n_entries) == INJECT_EVENTS)) || fail "$(n_entries) entries for $INJECT_EVENTS events"
+	# every field of every entry of ours: names and the fixed fields
+	entries -o export >"$T/export"
+	MSGID=$INJECT_MSGID perl -e '
+		binmode STDIN;
+		my $in = do { local $/; <STDIN> };
+		my ($pos, $bad, %f, $n) = (0, 0);
+		my $check = sub {
+			return unless %f;
+			$n++;
+			for my $k (qw(PRIORITY MESSAGE_ID SYSLOG_IDENTIFIER MESSAGE ECS_JSON)) {
+				my $c = scalar @{ $f{$k} || [] };
+				if ($c != 1) { print STDERR "entry $n: $k $c times\n"; $bad++ }
+			}
+			my ($p, $id, $si) = ($f{PRIORITY}[0] // "", $f{MESSAGE_ID}[0] // "", $f{SYSLOG_IDENTIFIER}[0] // "");
+			if ($p !~ /^[56]$/) { print STDERR "entry $n: PRIORITY=$p\n"; $bad++ }
+			if ($id !~ /^[0-9a-f]{32}$/ || $id eq $ENV{MSGID}) { print STDERR "entry $n: MESSAGE_ID=$id\n"; $bad++ }
+			if ($si ne "audisp-ecs") { print STDERR "entry $n: SYSLOG_IDENTIFIER=$si\n"; $bad++ }
+			my @pid = @{ $f{_PID} || [] };
+			if (@pid != 1 || $pid[0] eq "1") { print STDERR "entry $n: _PID=@pid\n"; $bad++ }
+			for my $k (keys %f) {
+				next if $k =~ /^(ECS_[A-Z0-9_]+|PRIORITY|MESSAGE_ID|SYSLOG_IDENTIFIER|MESSAGE)$/;
+				# fields journald itself adds (trusted): no client can send them
+				next if $k =~ /^__?[A-Z0-9_]+$/;
+				print STDERR "entry $n: field $k\n"; $bad++;
+			}
+			%f = ();
+		};
+		while ($pos < length $in) {
+			my $nl = index($in, "\n", $pos);
+			last if $nl < 0;
+			if ($nl == $pos) { $check->(); $pos++; next }
+			my $line = substr($in, $pos, $nl - $pos);
+			my $eq = index($line, "=");
+			if ($eq >= 0) {
+				push @{ $f{substr($line, 0, $eq)} }, substr($line, $eq + 1);
+				$pos = $nl + 1;
+			} else {
+				my $len = unpack("Q<", substr($in, $nl + 1, 8));
+				push @{ $f{$line} }, substr($in, $nl + 9, $len);
+				$pos = $nl + 9 + $len + 1;
+			}
+		}
+		$check->();
+		print STDERR "$n entries checked\n";
+		exit($bad ? 1 : 0);' <"$T/export" 2>"$T/fields.err" || { cat "$T/fields.err" >&2; fail "forged or unexpected journal fields (above)"; }
+	(($(n_entries PRIORITY=0) == 0)) || fail "an entry with PRIORITY=0"
+	(($(n_entries MESSAGE_ID=$INJECT_MSGID) == 0)) || fail "an entry with the forged MESSAGE_ID"
+	(($(jctl SYSLOG_IDENTIFIER=forged -o cat | wc -l) == 0)) || fail "an entry with the forged SYSLOG_IDENTIFIER"
+	(($(n_entries ECS_PROCESS_ARGS="$INJECT_EVIL") == 1)) || fail "the argument is not one intact ECS_PROCESS_ARGS value"
+	pass "inject: $INJECT_EVENTS entries, every field from its document, no forged PRIORITY, MESSAGE_ID, SYSLOG_IDENTIFIER or field name"
 	;;
 *)
 	fail "unknown mode $mode"

@@ -48,6 +48,10 @@
 #   flood        20000 events from a file as fast as the daemon reads them:
 #                every document is either received by rsyslog or counted as
 #                dropped (exactly), and the rate is reported
+#   inject       audit data built to inject (inject-lib.sh: newlines, CR,
+#                NUL, "PRIORITY=0", "MESSAGE_ID=", forged JSON): one message
+#                per event, json exactly the document, summary without
+#                control bytes; tag, facility and severity never forged
 . "$(dirname "$0")/lib.sh"
 
 RSYSLOGD=${RSYSLOGD:-$(command -v rsyslogd || true)}
@@ -522,6 +526,41 @@ flood)
 	((sent + dropped == 20000)) || fail "sent $sent + dropped $dropped != 20000"
 	note "20000 events: $sent received by rsyslogd, $dropped dropped (counted); daemon $(((t1 - t0) / 1000)) ms, rsyslogd done after $(((t2 - t0) / 1000)) ms"
 	pass "flood: every document received or counted as dropped ($((sent * 1000000 / (t1 - t0))) documents/s into rsyslogd)"
+	;;
+inject)
+	# audit data holding newlines, CR, NUL, control bytes, "PRIORITY=0",
+	# "MESSAGE_ID=...", forged JSON (inject-lib.sh): json, then summary;
+	# each event is one message, from our tag, facility and severity only
+	. "$(dirname "$0")/inject-lib.sh"
+	inject_input "$T/in.txt"
+	rs_config 64k ""
+	start_rsyslog
+	c=$(conf_syslog j.conf 'syslog_format = json' 'syslog_max_size = 64k')
+	run_daemon "$c" "$T/in.txt"
+	n=$(nlines "$T/out.json")
+	((n == INJECT_EVENTS)) || fail "$n documents for $INJECT_EVENTS events"
+	received "$RS/msg.log" "$n"
+	sed 's/^ //' "$RS/msg.log" >"$T/msg.json"
+	"$ECS_CHECK" -q -e "$n" "$T/msg.json" || fail "json: the messages are not $n valid documents"
+	cmp -s "$T/out.json" "$T/msg.json" || fail "json: the messages are not exactly the documents"
+	c=$(conf_syslog s.conf 'syslog_format = summary')
+	run_daemon "$c" "$T/in.txt"
+	received "$RS/msg.log" $((2 * n))
+	tail -n "$n" "$RS/msg.log" >"$T/summary.txt"
+	ctl=$(tr -d -c '\000-\011\013-\037\177' <"$T/summary.txt" | wc -c)
+	((ctl == 0)) || fail "summary: $ctl control bytes in the messages"
+	(($(matching "$T/summary.txt" ' At ') == n)) || fail "summary: not one summary a message"
+	# every message has our tag, facility and severity, and nothing else
+	# arrived from the daemon (no forged program name or priority)
+	received "$RS/fields.log" "$n"
+	awk '$3 != "local5" || $4 != "ecs-e2e" || ($2 != "info" && $2 != "notice") { print; bad++ }
+		END { exit bad > 0 }' "$RS/fields.log" >&2 || fail "a message with another facility, tag or severity (above)"
+	received "$RS/raw.log" $((2 * n))
+	grep -a -v -E '^<17[34]>[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} ecs-e2e\[[0-9]+\]: ' "$RS/raw.log" |
+		head -n 3 >"$T/badpri.txt" || true
+	[[ ! -s $T/badpri.txt ]] || fail "a datagram with another priority or header: $(cat "$T/badpri.txt")"
+	! grep -a -q -E 'forged|PRIORITY' "$RS/other.log" || fail "audit data reached rsyslog as a message of its own"
+	pass "inject: $n events, one message each (json exact, summary clean), tag/facility/severity never forged"
 	;;
 *)
 	fail "unknown mode $mode"

@@ -7,13 +7,16 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "normalize.h"
 
 #define EXAMPLE_CONF TEST_DATA_DIR "/../../conf/audisp-ecs.conf"
 #define DEFAULT_PATH "/var/log/audisp-ecs/audisp-ecs.json"
@@ -754,6 +757,122 @@ static void test_set_outputs_errors(void **state)
 	config_free(&c);
 }
 
+static void test_user(void **state)
+{
+	struct config c;
+
+	load_ok(&c, "user = nobody\n");
+	assert_string_equal(c.user, "nobody");
+	assert_int_equal(c.uid, 65534);
+	assert_int_equal(c.gid, 65534);
+	config_free(&c);
+	assert_null(c.user);
+	load_ok(&c, "user = root\n");
+	assert_int_equal(c.uid, 0);
+	config_free(&c);
+	/* not set: none */
+	load_ok(&c, "max_inflight = 3\n");
+	assert_null(c.user);
+	config_free(&c);
+	load_bad("# x\nuser = no-such-user-e2e\n", 2, "user: no user 'no-such-user-e2e'",
+		 "expected the name of a user");
+	load_bad("user = nobody\nuser = root\n", 2, "given again");
+}
+
+/* --- the file check: owner root, not group/world-writable */
+
+/* load PATH: refused, with every one of the strings in the message */
+static void load_refused(const char *path, const char *want1, const char *want2)
+{
+	struct config c;
+	char err[512] = "";
+
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	if (!strstr(err, path) || !strstr(err, want1) || !strstr(err, want2))
+		fail_msg("'%s' does not name %s, '%s' and '%s'", err, path, want1, want2);
+	assert_non_null(strstr(err, "must be owned by root and not writable by group or others"));
+	assert_defaults(&c);
+	config_free(&c);
+}
+
+static void test_writable_refused(void **state)
+{
+	char *path = write_tmp("max_inflight = 10\n");
+
+	assert_int_equal(chmod(path, 0620), 0);
+	load_refused(path, "writable by group or others", "mode 0620");
+	assert_int_equal(chmod(path, 0606), 0);
+	load_refused(path, "writable by group or others", "mode 0606");
+	/* read-only for everyone but root's write is fine */
+	assert_int_equal(chmod(path, 0644), 0);
+	struct config c;
+	char err[512] = "";
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.max_inflight, 10);
+	config_free(&c);
+	rm_tmp(path);
+}
+
+static void test_symlink_judged_by_target(void **state)
+{
+	char *path = write_tmp("max_inflight = 10\n");
+	char link[256];
+
+	snprintf(link, sizeof(link), "%s.link", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(chmod(path, 0666), 0);
+	load_refused(link, "writable by group or others", "mode 0666");
+	unlink(link);
+	rm_tmp(path);
+}
+
+static void test_owner_refused(void **state)
+{
+	if (geteuid() != 0)
+		skip(); /* chown needs root */
+	char *path = write_tmp("max_inflight = 10\n");
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	load_refused(path, "not owned by root", "owner uid 65534");
+	/* both wrong: both said */
+	assert_int_equal(chmod(path, 0664), 0);
+	load_refused(path, "not owned by root and writable by group or others", "mode 0664");
+	/* an owner the daemon trusts (its own euid when not root) */
+	assert_int_equal(chmod(path, 0644), 0);
+	config_trust_owner(65534);
+	struct config c;
+	char err[512] = "";
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	config_free(&c);
+	config_trust_owner(0);
+	rm_tmp(path);
+}
+
+static void test_normalizations_file_checked(void **state)
+{
+	char *path = write_tmp("{\"record_types\": {}}\n");
+	char err[512] = "";
+
+	assert_int_equal(chmod(path, 0660), 0);
+	assert_null(normtab_load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "mode 0660"));
+	rm_tmp(path);
+}
+
+static void test_check_file_devices(void **state)
+{
+	char err[256] = "";
+	int fd = open("/dev/null", O_RDONLY);
+
+	/* a character device, mode 0666: only regular files are checked */
+	assert_true(fd >= 0);
+	assert_int_equal(config_check_file(fd, "/dev/null", err, sizeof(err)), 0);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -797,7 +916,16 @@ int main(void)
 	    cmocka_unit_test(test_parse_output_bad),
 	    cmocka_unit_test(test_set_outputs),
 	    cmocka_unit_test(test_set_outputs_errors),
+	    cmocka_unit_test(test_user),
+	    cmocka_unit_test(test_writable_refused),
+	    cmocka_unit_test(test_symlink_judged_by_target),
+	    cmocka_unit_test(test_owner_refused),
+	    cmocka_unit_test(test_normalizations_file_checked),
+	    cmocka_unit_test(test_check_file_devices),
 	};
+	/* as the daemon: a user's own files are trusted when not run as root */
+	if (geteuid() != 0)
+		config_trust_owner(geteuid());
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
