@@ -110,15 +110,19 @@ static void on_event(struct event *ev, void *ctx)
 {
 	struct daemon *d = ctx;
 	struct doc doc;
+	/* the records it is made of: the EOE that completed it too */
+	uint64_t nrec = ev->nrec + (ev->done == EVENT_DONE_EOE);
 
 	if (ecs_write_event(d->ecs, ev, d->nt, &d->eopt, &doc) < 0) {
 		stats.events_failed++;
+		stats.records_failed += nrec;
 		if (stats.events_failed <= 10 || stats.events_failed % 1000 == 0)
 			syslog(LOG_ERR, "event %u: document could not be built (%llu so far)",
 			       ev->serial, (unsigned long long)stats.events_failed);
 		return;
 	}
 	stats.events_out++;
+	stats.records_out += nrec;
 	outputs_write(&d->outs, &doc);
 }
 
@@ -142,13 +146,17 @@ static void on_idle(void *ctx)
 
 static void log_stats(struct daemon *d, const char *why)
 {
-	char buf[2048];
+	char buf[4096];
+	stats.records_pending = d->reasm ? reasm_pending_records(d->reasm) : 0;
+	stats.output_held = outputs_held(&d->outs);
 	size_t n = stats_format(buf, sizeof(buf));
 
-	/* and each output's own error count */
+	/* and each output's own counts */
 	for (size_t i = 0; i < d->outs.n && n < sizeof(buf); i++) {
-		int k = snprintf(buf + n, sizeof(buf) - n, " %s.errors=%llu", d->outs.o[i]->name,
-				 (unsigned long long)d->outs.o[i]->errors);
+		struct output *o = d->outs.o[i];
+		int k = snprintf(buf + n, sizeof(buf) - n, " %s.errors=%llu %s.dropped=%llu %s.held=%zu",
+				 o->name, (unsigned long long)o->errors, o->name,
+				 (unsigned long long)o->dropped, o->name, output_held(o));
 		if (k < 0)
 			break;
 		n += (size_t)k;

@@ -37,12 +37,16 @@ struct output_ops {
 	/* Optional: takes new settings on reload without reopening, keeping
 	 * what it holds; without it, a reload replaces the output. */
 	void (*configure)(struct output *o, const struct config *c);
+	/* Optional: how many documents it holds now, not yet written (for the
+	 * status line; need not be fast). Without it: none. */
+	size_t (*held)(struct output *o);
 };
 
 struct output {
 	const struct output_ops *ops;
 	char *name; /* the spec, for messages */
 	uint64_t errors;
+	uint64_t dropped; /* its share of stats.output_dropped (kept by output.c) */
 	enum output_kind kind; /* set by output_open */
 };
 
@@ -73,6 +77,9 @@ void outputs_reopen(struct output_set *s);
  * it in stats.output_dropped and in each output's errors. */
 void outputs_discard(struct output_set *s);
 void outputs_close(struct output_set *s);
+/* Documents the outputs hold now, all outputs (ops->held). */
+uint64_t outputs_held(const struct output_set *s);
+size_t output_held(struct output *o);
 /* Reload: the outputs of c, reusing (configure + reopen) those of s with the
  * same spec, so nothing they hold is lost; the others of s are closed.
  * On error s is left as it was and -1 is returned with err set. */

@@ -256,14 +256,23 @@ static int file_flush(struct output *o)
 	return 0;
 }
 
-/* Documents still held (a full disk): dropped now, counted and logged. */
-static size_t file_discard(struct output *o)
+/* Documents held: the lines in the buffer. */
+static size_t file_held(struct output *o)
 {
 	struct file_output *f = (struct file_output *)o;
 	size_t n = 0;
 
-	for (size_t i = 0; i < f->len; i++)
-		n += f->buf[i] == '\n';
+	for (const char *p = f->buf, *end = f->buf + f->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/* Documents still held (a full disk): dropped now, counted and logged. */
+static size_t file_discard(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	size_t n = file_held(o);
 	if (n)
 		syslog(LOG_ERR, "output %s: %zu documents could not be written and are dropped",
 		       o->name, n);
@@ -337,6 +346,7 @@ static const struct output_ops file_ops = {
 	.close = file_close,
 	.discard = file_discard,
 	.configure = file_configure,
+	.held = file_held,
 };
 
 static struct output *make(const char *path, int fd, const struct stat *st,
