@@ -46,6 +46,10 @@ struct daemon {
 	ev_timer deadline;
 	ev_prepare rearm;
 	ev_signal sig_hup, sig_term, sig_int, sig_usr1;
+	/* drops reported so far (report_drops) */
+	uint64_t drops_seen, drops_logged, drops_streak_from;
+	double drops_logged_at, drops_last_at;
+	bool dropping;
 };
 
 static void usage(FILE *f)
@@ -106,6 +110,48 @@ static void usage(FILE *f)
 
 /* --- events out ----------------------------------------------------------- */
 
+static void log_stats(struct daemon *d, const char *why);
+
+/* Drops must be loud: a warning when they start, a summary every
+ * DROPS_LOG_INTERVAL s while they go on, a notice once none came for that
+ * long (checked every second by housekeeping). */
+#define DROPS_LOG_INTERVAL 10.0
+
+static void report_drops(struct daemon *d, bool tick)
+{
+	double now = ev_now(d->loop);
+	uint64_t n = stats.output_dropped;
+
+	if (n != d->drops_seen) {
+		if (!d->dropping)
+			d->drops_streak_from = d->drops_seen;
+		d->drops_seen = n;
+		d->drops_last_at = now;
+		if (!d->dropping) {
+			d->dropping = true;
+			syslog(LOG_WARNING,
+			       "documents dropped: an output does not keep up (%llu dropped in all, "
+			       "output_dropped; a summary follows every %.0f s while this lasts)",
+			       (unsigned long long)n, DROPS_LOG_INTERVAL);
+			d->drops_logged = n;
+			d->drops_logged_at = now;
+			log_stats(d, "drops");
+		} else if (now - d->drops_logged_at >= DROPS_LOG_INTERVAL) {
+			syslog(LOG_WARNING, "documents dropped: %llu in the last %.0f s, %llu in all",
+			       (unsigned long long)(n - d->drops_logged), now - d->drops_logged_at,
+			       (unsigned long long)n);
+			d->drops_logged = n;
+			d->drops_logged_at = now;
+			log_stats(d, "drops");
+		}
+	} else if (tick && d->dropping && now - d->drops_last_at >= DROPS_LOG_INTERVAL) {
+		d->dropping = false;
+		syslog(LOG_NOTICE, "documents no longer dropped (%llu in the last streak, %llu in all)",
+		       (unsigned long long)(n - d->drops_streak_from),
+		       (unsigned long long)n);
+	}
+}
+
 static void on_event(struct event *ev, void *ctx)
 {
 	struct daemon *d = ctx;
@@ -124,6 +170,8 @@ static void on_event(struct event *ev, void *ctx)
 	stats.events_out++;
 	stats.records_out += nrec;
 	outputs_write(&d->outs, &doc);
+	if (stats.output_dropped != d->drops_seen)
+		report_drops(d, false);
 }
 
 /* --- input ---------------------------------------------------------------- */
@@ -248,6 +296,7 @@ static void on_housekeeping(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	outputs_flush(&d->outs);
+	report_drops(d, true);
 }
 
 static void on_status(struct ev_loop *loop, ev_timer *w, int revents)
