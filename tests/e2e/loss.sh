@@ -9,7 +9,7 @@
 # the "stopped:" line at exit). Streams are grown from the recorded ones with
 # fresh, gapless serials (tests/bench/stream-grow), so documents are counted
 # by serial (seq-check: exactly once each); ecs-check validates a sample.
-# Under the sanitizers (E2E_SANITIZE=1) the streams are 5 times shorter.
+# Under the sanitizers (E2E_SANITIZE=1) the streams are half as long.
 #
 #   burst-enriched  1,000,000 events of the enriched stream through a pipe
 #                   into -o file:OUT: documents out = events in, exactly
@@ -40,8 +40,8 @@
 mode=${1:?mode}
 SAN=${E2E_SANITIZE:-0}
 [[ $SAN == 1 || $SAN == ON || $SAN == TRUE ]] && SAN=1 || SAN=0
-# scale N: N, or N/5 under the sanitizers
-scale() { if ((SAN)); then echo $(($1 / 5)); else echo "$1"; fi; }
+# scale N: N, or N/2 under the sanitizers
+scale() { if ((SAN)); then echo $(($1 / 2)); else echo "$1"; fi; }
 
 # value NAME LINE: the value of the token NAME=V of a status line
 value() {
@@ -236,9 +236,8 @@ stall)
 	grep -a -q 'documents dropped: an output does not keep up' "$T/stderr" || fail "drops not logged"
 	# 4 MiB held + the pipe's 64 KiB + the daemon's own (a few MiB; more
 	# under the sanitizers)
-	bound=$((SAN ? 1024 * 1024 : 32 * 1024))
+	bound=$((SAN ? 256 * 1024 : 32 * 1024))
 	((hwm < bound)) || fail "VmHWM ${hwm} kB, bound $bound kB"
-	before=$(nlines "$GOT")
 	kill -CONT "$RPID"
 	# the held documents come out by themselves (housekeeping, every second)
 	want=$((N - dropped))
@@ -257,7 +256,7 @@ stall)
 	"$SEQ_CHECK" "$FIRST" "$N" "$REF" >"$T/seqr.txt" || fail "regular output: $(cat "$T/seqr.txt")"
 	sample "$GOT"
 	ms=$(((t1 - t0) / 1000))
-	pass "stalled FIFO reader: $N events pushed in $ms ms, VmHWM $hwm kB, $held held then written after SIGCONT ($before -> $got lines), $d_end dropped and counted: $got + $d_end = $N; the other output complete"
+	pass "stalled FIFO reader: $N events pushed in $ms ms, VmHWM $hwm kB, $held held and written after SIGCONT without new input ($got lines in all), $d_end dropped and counted: $got + $d_end = $N; the other output complete"
 	;;
 
 sighup-storm)
@@ -291,7 +290,7 @@ sighup-storm)
 	S=$(stopped_line)
 	note "$S"
 	reloads=$(grep -a -c 'configuration reloaded' "$T/stderr" || true)
-	((reloads > 10)) || fail "only $reloads reloads happened"
+	((reloads >= 5)) || fail "only $reloads reloads happened"
 	files=("$A".* "$A")
 	"$SEQ_CHECK" "$FIRST" "$N" "${files[@]}" >"$T/seq.txt" || fail "across ${#files[@]} files: $(cat "$T/seq.txt")"
 	for k in output_dropped output_errors events_failed lost_possible records_pending; do
