@@ -48,6 +48,10 @@ struct daemon {
 	ev_timer deadline;
 	ev_prepare rearm;
 	ev_signal sig_hup, sig_term, sig_int, sig_usr1;
+	/* drops reported so far (report_drops) */
+	uint64_t drops_seen, drops_logged, drops_streak_from;
+	double drops_logged_at, drops_last_at;
+	bool dropping;
 };
 
 static void usage(FILE *f)
@@ -108,20 +112,68 @@ static void usage(FILE *f)
 
 /* --- events out ----------------------------------------------------------- */
 
+static void log_stats(struct daemon *d, const char *why);
+
+/* Drops must be loud: a warning when they start, a summary every
+ * DROPS_LOG_INTERVAL s while they go on, a notice once none came for that
+ * long (checked every second by housekeeping). */
+#define DROPS_LOG_INTERVAL 10.0
+
+static void report_drops(struct daemon *d, bool tick)
+{
+	double now = ev_now(d->loop);
+	uint64_t n = stats.output_dropped;
+
+	if (n != d->drops_seen) {
+		if (!d->dropping)
+			d->drops_streak_from = d->drops_seen;
+		d->drops_seen = n;
+		d->drops_last_at = now;
+		if (!d->dropping) {
+			d->dropping = true;
+			syslog(LOG_WARNING,
+			       "documents dropped: an output does not keep up (%llu dropped in all, "
+			       "output_dropped; a summary follows every %.0f s while this lasts)",
+			       (unsigned long long)n, DROPS_LOG_INTERVAL);
+			d->drops_logged = n;
+			d->drops_logged_at = now;
+			log_stats(d, "drops");
+		} else if (now - d->drops_logged_at >= DROPS_LOG_INTERVAL) {
+			syslog(LOG_WARNING, "documents dropped: %llu in the last %.0f s, %llu in all",
+			       (unsigned long long)(n - d->drops_logged), now - d->drops_logged_at,
+			       (unsigned long long)n);
+			d->drops_logged = n;
+			d->drops_logged_at = now;
+			log_stats(d, "drops");
+		}
+	} else if (tick && d->dropping && now - d->drops_last_at >= DROPS_LOG_INTERVAL) {
+		d->dropping = false;
+		syslog(LOG_NOTICE, "documents no longer dropped (%llu in the last streak, %llu in all)",
+		       (unsigned long long)(n - d->drops_streak_from),
+		       (unsigned long long)n);
+	}
+}
+
 static void on_event(struct event *ev, void *ctx)
 {
 	struct daemon *d = ctx;
 	struct doc doc;
+	/* the records it is made of: the EOE that completed it too */
+	uint64_t nrec = ev->nrec + (ev->done == EVENT_DONE_EOE);
 
 	if (ecs_write_event(d->ecs, ev, d->nt, &d->eopt, &doc) < 0) {
 		stats.events_failed++;
+		stats.records_failed += nrec;
 		if (stats.events_failed <= 10 || stats.events_failed % 1000 == 0)
 			syslog(LOG_ERR, "event %u: document could not be built (%llu so far)",
 			       ev->serial, (unsigned long long)stats.events_failed);
 		return;
 	}
 	stats.events_out++;
+	stats.records_out += nrec;
 	outputs_write(&d->outs, &doc);
+	if (stats.output_dropped != d->drops_seen)
+		report_drops(d, false);
 }
 
 /* --- input ---------------------------------------------------------------- */
@@ -142,13 +194,17 @@ static void on_idle(void *ctx)
 
 static void log_stats(struct daemon *d, const char *why)
 {
-	char buf[2048];
+	char buf[4096];
+	stats.records_pending = d->reasm ? reasm_pending_records(d->reasm) : 0;
+	stats.output_held = outputs_held(&d->outs);
 	size_t n = stats_format(buf, sizeof(buf));
 
-	/* and each output's own error count */
+	/* and each output's own counts */
 	for (size_t i = 0; i < d->outs.n && n < sizeof(buf); i++) {
-		int k = snprintf(buf + n, sizeof(buf) - n, " %s.errors=%llu", d->outs.o[i]->name,
-				 (unsigned long long)d->outs.o[i]->errors);
+		struct output *o = d->outs.o[i];
+		int k = snprintf(buf + n, sizeof(buf) - n, " %s.errors=%llu %s.dropped=%llu %s.held=%zu",
+				 o->name, (unsigned long long)o->errors, o->name,
+				 (unsigned long long)o->dropped, o->name, output_held(o));
 		if (k < 0)
 			break;
 		n += (size_t)k;
@@ -241,6 +297,7 @@ static void on_housekeeping(struct ev_loop *loop, ev_timer *w, int revents)
 	struct daemon *d = w->data;
 	outputs_flush(&d->outs);
 	badinput_tick(ev_now(loop));
+	report_drops(d, true);
 }
 
 static void on_status(struct ev_loop *loop, ev_timer *w, int revents)

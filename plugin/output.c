@@ -57,31 +57,47 @@ int outputs_open(struct output_set *s, const struct config *c, char *err, size_t
 	return 0;
 }
 
+/* The outputs count their drops in stats.output_dropped; what each call
+ * adds there is that output's share (o->dropped). */
+#define CALL(o, expr)                                            \
+	do {                                                     \
+		uint64_t before_ = stats.output_dropped;         \
+		if ((expr) < 0) {                                \
+			(o)->errors++;                           \
+			stats.output_errors++;                   \
+		}                                                \
+		(o)->dropped += stats.output_dropped - before_;  \
+	} while (0)
+
 void outputs_write(struct output_set *s, const struct doc *d)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->o[i]->ops->write(s->o[i], d) < 0) {
-			s->o[i]->errors++;
-			stats.output_errors++;
-		}
+		CALL(s->o[i], s->o[i]->ops->write(s->o[i], d));
 }
 
 void outputs_flush(struct output_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->o[i]->ops->flush(s->o[i]) < 0) {
-			s->o[i]->errors++;
-			stats.output_errors++;
-		}
+		CALL(s->o[i], s->o[i]->ops->flush(s->o[i]));
 }
 
 void outputs_reopen(struct output_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->o[i]->ops->reopen(s->o[i]) < 0) {
-			s->o[i]->errors++;
-			stats.output_errors++;
-		}
+		CALL(s->o[i], s->o[i]->ops->reopen(s->o[i]));
+}
+
+size_t output_held(struct output *o)
+{
+	return o->ops->held ? o->ops->held(o) : 0;
+}
+
+uint64_t outputs_held(const struct output_set *s)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		n += output_held(s->o[i]);
+	return n;
 }
 
 void outputs_discard(struct output_set *s)
@@ -92,6 +108,7 @@ void outputs_discard(struct output_set *s)
 		size_t n = s->o[i]->ops->discard(s->o[i]);
 		stats.output_dropped += n;
 		s->o[i]->errors += n;
+		s->o[i]->dropped += n;
 	}
 }
 
@@ -123,10 +140,7 @@ int outputs_reload(struct output_set *s, const struct config *c, char *err, size
 	for (size_t k = 0; k < s->n; k++) {
 		if (kept[k]) {
 			s->o[k]->ops->configure(s->o[k], c);
-			if (s->o[k]->ops->reopen(s->o[k]) < 0) {
-				s->o[k]->errors++;
-				stats.output_errors++;
-			}
+			CALL(s->o[k], s->o[k]->ops->reopen(s->o[k]));
 		} else {
 			s->o[k]->ops->close(s->o[k]);
 		}

@@ -38,12 +38,16 @@ struct output_ops {
 	/* Optional: takes new settings on reload without reopening, keeping
 	 * what it holds; without it, a reload replaces the output. */
 	void (*configure)(struct output *o, const struct config *c);
+	/* Optional: how many documents it holds now, not yet written (for the
+	 * status line; need not be fast). Without it: none. */
+	size_t (*held)(struct output *o);
 };
 
 struct output {
 	const struct output_ops *ops;
 	char *name; /* the spec, for messages */
 	uint64_t errors;
+	uint64_t dropped; /* its share of stats.output_dropped (kept by output.c) */
 	enum output_kind kind; /* set by output_open */
 };
 
@@ -80,6 +84,9 @@ void outputs_close(struct output_set *s);
 /* The files of the file outputs to uid:gid (output_file_chown); -1 with err
  * set at the first that fails. */
 int outputs_chown(struct output_set *s, uid_t uid, gid_t gid, char *err, size_t errlen);
+/* Documents the outputs hold now, all outputs (ops->held). */
+uint64_t outputs_held(const struct output_set *s);
+size_t output_held(struct output *o);
 /* Reload: the outputs of c, reusing (configure + reopen) those of s with the
  * same spec, so nothing they hold is lost; the others of s are closed.
  * On error s is left as it was and -1 is returned with err set. */

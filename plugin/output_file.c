@@ -8,7 +8,17 @@
  * the next try. The file is opened O_APPEND|O_NOFOLLOW, created 0600, and
  * reopened on SIGHUP for logrotate, or when it was removed (a file renamed
  * away without SIGHUP keeps receiving documents: nothing is lost). With
- * rotate_size it rotates itself (FILE -> FILE.1 -> ... FILE.rotate_keep). */
+ * rotate_size it rotates itself (FILE -> FILE.1 -> ... FILE.rotate_keep).
+ *
+ * A FIFO (file:PATH, or stdout when it is a pipe) is written without
+ * blocking: a reader that stops must not stop the daemon, and with it the
+ * other outputs and stdin. When the pipe is full a write waits for the
+ * reader at most WAIT_MS in all; if it does not read, the output is failing:
+ * documents are kept (up to FILE_PENDING_MAX bytes, then dropped and
+ * counted) and writes no longer wait, until a try makes progress. A pipe
+ * takes part of a line: the rest is written next, so the reader still sees
+ * whole lines. (A regular file cannot be written without blocking: a hung
+ * disk or NFS server still blocks the daemon.) */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -20,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -29,6 +40,10 @@
 /* What is kept while writes fail (disk full, file gone); beyond it documents
  * are dropped and counted. */
 #define FILE_PENDING_MAX (4 * 1024 * 1024)
+/* How long a write waits for a pipe's reader: in all, while the output works;
+ * per step without progress, once it failed and a try made progress. */
+#define WAIT_MS 1000
+#define WAIT_STEP_FAILING_MS 200
 
 struct file_output {
 	struct output base;
@@ -42,6 +57,14 @@ struct file_output {
 	unsigned long long rotate_size; /* 0: never */
 	unsigned rotate_keep;
 	int fsync_policy;
+	bool own_fd; /* stdout reopened (a pipe, non-blocking): ours to close */
+};
+
+/* How long write_lines may wait for a pipe's reader (EAGAIN). */
+struct wait_budget {
+	int ms;             /* left in all */
+	int step_ms;        /* per poll */
+	bool need_progress; /* no wait until a write took something */
 };
 
 static int open_path(const char *path, struct stat *stp, char *err, size_t errlen)
@@ -69,9 +92,22 @@ static int open_path(const char *path, struct stat *stp, char *err, size_t errle
 		close(fd);
 		return -1;
 	}
+	/* a reader that stops must not stop us (see the top) */
+	if (S_ISFIFO(st.st_mode)) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	}
 	if (stp)
 		*stp = st;
 	return fd;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* (Re)opens f->path; -1 with errno set on failure (the message is logged). */
@@ -141,8 +177,9 @@ static void note_failure(struct file_output *f, const char *what, int err)
 
 /* Writes buf[0..len) (whole lines) at the end of the file. Returns the bytes
  * written; on failure fewer, with errno set, and no partial line left in a
- * regular file. */
-static size_t write_lines(struct file_output *f, const char *buf, size_t len)
+ * regular file (a pipe keeps what it took: the caller writes the rest). */
+static size_t write_lines(struct file_output *f, const char *buf, size_t len,
+			  struct wait_budget *w)
 {
 	size_t done = 0;
 
@@ -160,14 +197,24 @@ static size_t write_lines(struct file_output *f, const char *buf, size_t len)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		/* stdout may share a non-blocking file description with stdin */
+		/* a pipe whose reader is behind (or stdout sharing a non-blocking
+		 * file description with stdin): wait for it, within the budget */
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd p = {.fd = f->fd, .events = POLLOUT};
-			if (poll(&p, 1, 1000) > 0)
-				continue;
+			if (w->ms > 0 && (!w->need_progress || done)) {
+				struct pollfd p = {.fd = f->fd, .events = POLLOUT};
+				int64_t t0 = now_ms();
+				int r = poll(&p, 1, w->step_ms < w->ms ? w->step_ms : w->ms);
+				w->ms -= (int)(now_ms() - t0);
+				if (r > 0 || (r < 0 && errno == EINTR))
+					continue;
+			}
 			errno = EAGAIN;
 		}
 		int e = n < 0 ? errno : EIO;
+		if (!f->regular) {
+			errno = e;
+			return done;
+		}
 		/* a partial line must not stay in the file */
 		const char *nl = done ? memrchr(buf, '\n', done) : NULL;
 		size_t whole = nl ? (size_t)(nl - buf) + 1 : 0;
@@ -207,11 +254,15 @@ static size_t fits(const struct file_output *f, const char *buf, size_t len)
 }
 
 /* Writes the buffer, rotating as it goes; on failure keeps what was not
- * written (whole lines) for the next try. */
+ * written (whole lines) for the next try. While failing, a pipe is waited
+ * for only once it takes something again. */
 static int file_flush(struct output *o)
 {
 	struct file_output *f = (struct file_output *)o;
 	size_t done = 0;
+	struct wait_budget w = {WAIT_MS, WAIT_MS, false};
+	if (f->failing)
+		w = (struct wait_budget){WAIT_MS, WAIT_STEP_FAILING_MS, true};
 
 	if (f->len == 0)
 		return 0;
@@ -234,7 +285,7 @@ static int file_flush(struct output *o)
 			else
 				continue;
 		}
-		size_t n = write_lines(f, f->buf + done, chunk);
+		size_t n = write_lines(f, f->buf + done, chunk, &w);
 		done += n;
 		if (n < chunk) {
 			note_failure(f, "write", errno ? errno : EIO);
@@ -256,14 +307,23 @@ static int file_flush(struct output *o)
 	return 0;
 }
 
-/* Documents still held (a full disk): dropped now, counted and logged. */
-static size_t file_discard(struct output *o)
+/* Documents held: the lines in the buffer (a pipe's partly written one too). */
+static size_t file_held(struct output *o)
 {
 	struct file_output *f = (struct file_output *)o;
 	size_t n = 0;
 
-	for (size_t i = 0; i < f->len; i++)
-		n += f->buf[i] == '\n';
+	for (const char *p = f->buf, *end = f->buf + f->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/* Documents still held (a full disk): dropped now, counted and logged. */
+static size_t file_discard(struct output *o)
+{
+	struct file_output *f = (struct file_output *)o;
+	size_t n = file_held(o);
 	if (n)
 		syslog(LOG_ERR, "output %s: %zu documents could not be written and are dropped",
 		       o->name, n);
@@ -322,7 +382,7 @@ static void file_close(struct output *o)
 
 	file_flush(o);
 	stats.output_dropped += file_discard(o);
-	if (f->fd >= 0 && f->path)
+	if (f->fd >= 0 && (f->path || f->own_fd))
 		close(f->fd);
 	free(f->buf);
 	free(f->path);
@@ -337,6 +397,7 @@ static const struct output_ops file_ops = {
 	.close = file_close,
 	.discard = file_discard,
 	.configure = file_configure,
+	.held = file_held,
 };
 
 static struct output *make(const char *path, int fd, const struct stat *st,
@@ -399,5 +460,18 @@ int output_file_chown(struct output *o, uid_t uid, gid_t gid, char *err, size_t 
 
 struct output *output_stdout_open(char *err, size_t errlen)
 {
-	return make(NULL, STDOUT_FILENO, NULL, NULL, err, errlen);
+	/* a pipe: written through a file description of our own, non-blocking
+	 * (O_NONBLOCK on the inherited one would change it for the other
+	 * processes that share it); without a reader, or on any failure, the
+	 * inherited one as it is */
+	struct stat st;
+	int fd = -1;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode))
+		fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	struct output *o = make(NULL, fd >= 0 ? fd : STDOUT_FILENO, NULL, NULL, err, errlen);
+	if (o && fd >= 0)
+		((struct file_output *)o)->own_fd = true;
+	else if (fd >= 0)
+		close(fd);
+	return o;
 }

@@ -1077,6 +1077,11 @@ static size_t sl_discard(struct output *o)
 	return n;
 }
 
+static size_t sl_held(struct output *o)
+{
+	return ((struct sl_output *)o)->qcount;
+}
+
 static void sl_close(struct output *o)
 {
 	struct sl_output *s = (struct sl_output *)o;
@@ -1121,6 +1126,7 @@ static const struct output_ops syslog_ops = {
 	.close = sl_close,
 	.discard = sl_discard,
 	.configure = sl_configure,
+	.held = sl_held,
 };
 
 struct output *output_syslog_open(const struct config *c, char *err, size_t errlen)

@@ -378,6 +378,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 	if (!cut && (h.type < AUDIT_FIRST_DAEMON || h.type > AUDIT_LAST_DAEMON)) /* auditd's own serials */
 		late = seq_note(&r->nodes[node].win, h.serial) == SEEN_BEFORE;
 	if (h.type == AUDIT_EOE) {
+		stats.records_eoe_alone++;
 		if (late)
 			stats.late_records++;
 		else
@@ -392,6 +393,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 		e = take_event(r);
 		if (!e || event_add_record(e, line, len, &h) < 0) {
 			stats.events_failed++;
+			stats.records_failed++;
 			if (e)
 				give_back(r, e);
 			return 0;
@@ -404,6 +406,7 @@ int reasm_push(struct reassembly *r, const char *line, size_t len, double now)
 	e = open_event(r, &h, node, now);
 	if (!e || event_add_record(e, line, len, &h) < 0) {
 		stats.events_failed++;
+		stats.records_failed++;
 		if (e)
 			complete(r, e, EVENT_DONE_CAPACITY);
 		return 0;
@@ -449,6 +452,14 @@ void reasm_flush(struct reassembly *r)
 size_t reasm_open_events(const struct reassembly *r)
 {
 	return r->nopen;
+}
+
+size_t reasm_pending_records(const struct reassembly *r)
+{
+	size_t n = 0;
+	for (const struct event *e = r->oldest; e; e = e->newer)
+		n += e->nrec;
+	return n;
 }
 
 void reasm_set_limits(struct reassembly *r, size_t max_inflight, double timeout)

@@ -48,6 +48,8 @@ void reasm_idle(struct reassembly *r);
 /* Completes every open event (EOF, shutdown). */
 void reasm_flush(struct reassembly *r);
 size_t reasm_open_events(const struct reassembly *r);
+/* Records in the open events (walks the queue: for status lines). */
+size_t reasm_pending_records(const struct reassembly *r);
 
 /* Whether an event that starts with this record type is complete at once. */
 int reasm_type_is_standalone(int type);
