@@ -51,8 +51,9 @@
  *     is valid JSON in valid UTF-8 (bigger ones are left to fuzz_pipeline:
  *     the writer would dominate the run time).
  *
- * Build: cmake -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON; seeds:
- * tests/fuzz/run.sh (mkseeds reasm). */
+ * Build and run: README.md, "Fuzzing" (CC=clang cmake -DBUILD_FUZZERS=ON,
+ * target fuzzers, ctest -L fuzz: tests/fuzz/run.sh, seeds from tests/data by
+ * mkseeds reasm); reproducers that once failed: tests/data/regress/fuzz_reassembly/. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
