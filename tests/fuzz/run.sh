@@ -29,7 +29,7 @@ fi
 # -error_exitcode: libFuzzer's default, 77, would read as "skipped" to ctest
 common=(-error_exitcode=1 -timeout_exitcode=1 -rss_limit_mb=2560 -timeout=60)
 case $name in
-fuzz_pipeline | fuzz_reassembly) max_len=16384 ;;
+fuzz_pipeline) max_len=16384 ;;
 *) max_len=4096 ;;
 esac
 
