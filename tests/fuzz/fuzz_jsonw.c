@@ -8,8 +8,9 @@
  * raw control byte; and each string that was valid UTF-8 must come back from
  * json-c exactly. Any violation aborts.
  *
- * Build: cmake -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON
- */
+ * Build and run: README.md, "Fuzzing" (CC=clang cmake -DBUILD_FUZZERS=ON,
+ * target fuzzers, ctest -L fuzz: tests/fuzz/run.sh, seeds from tests/data by
+ * mkseeds MODE); reproducers that once failed: tests/data/regress/ */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

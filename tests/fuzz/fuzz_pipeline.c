@@ -4,8 +4,10 @@
  * bounds (ASan, UBSan). The input is split into lines as input.c does; the
  * clock advances a little per line so timeouts fire too.
  *
- * Build: cmake -DCMAKE_C_COMPILER=clang -DBUILD_FUZZERS=ON (see
- * tests/CMakeLists.txt), then ./fuzz_pipeline CORPUS_DIR tests/data/live */
+ * Build and run: README.md, "Fuzzing" (CC=clang cmake -DBUILD_FUZZERS=ON,
+ * target fuzzers, ctest -L fuzz: tests/fuzz/run.sh, seeds from tests/data by
+ * mkseeds MODE); reproducers that once failed: tests/data/regress/ (the
+ * files at the top are byte streams, this harness's inputs). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,10 @@
 /* libFuzzer harness for the record parser (plugin/record.c): any bytes as
  * one line. A parsed header and every field must lie inside the line; the
- * field count never exceeds the room given. */
+ * field count never exceeds the room given.
+ *
+ * Build and run: README.md, "Fuzzing" (CC=clang cmake -DBUILD_FUZZERS=ON,
+ * target fuzzers, ctest -L fuzz: tests/fuzz/run.sh, seeds from tests/data by
+ * mkseeds MODE); reproducers that once failed: tests/data/regress/ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -416,6 +416,7 @@ static const char *cur_file;
 static unsigned long cur_line;
 static char cur_ctx[160]; /* "seq N type" of the current document */
 
+__attribute__((format(printf, 2, 0)))
 static void named(const char *what, const char *fmt, va_list ap)
 {
 	if (n_named >= max_named)
