@@ -36,7 +36,11 @@
 #include "output.h"
 #include "stats.h"
 
-#define FILE_BUF 65536
+/* Documents are gathered into whole-line writes of up to this much: each
+ * write also costs a space reservation and a removed-file check, so fewer,
+ * larger ones (about 140 documents) keep the system time per event low.
+ * Written at once when the input goes idle, so latency does not depend on it. */
+#define FILE_BUF (256 * 1024)
 /* What is kept while writes fail (disk full, file gone); beyond it documents
  * are dropped and counted. */
 #define FILE_PENDING_MAX (4 * 1024 * 1024)

@@ -56,7 +56,7 @@
 #   disk-full-exit  the input ends while the disk is full: the documents that
 #                   could not be written must be counted in output_dropped
 #                   (documents in the file + dropped = events in).
-#   rotate-small    rotate_size = 16k, below the 64 KiB write buffer: no file
+#   rotate-small    rotate_size = 16k, below the write buffer: no file
 #                   above rotate_size unless it holds a single document.
 . "$(dirname "$0")/lib.sh"
 
