@@ -25,17 +25,10 @@
  * coverage (and ASan/UBSan) inside jsonw.c itself. The harness defines every
  * jsonw_* symbol, so the archive's copy is never pulled in. */
 #include "jsonw.c"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                 \
-	do {                                                                        \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,      \
-				__LINE__, #cond);                                   \
-			abort();                                                    \
-		}                                                                   \
-	} while (0)
 
 /* Independent UTF-8 check: decode, then judge the code point. */
 static size_t seq_len(const uint8_t *s, size_t n)

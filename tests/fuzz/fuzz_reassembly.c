@@ -71,17 +71,10 @@
 #include "reassembly.h"
 #include "record.h"
 #include "stats.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                     \
-	do {                                                                            \
-		if (!(cond)) {                                                          \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                 \
-			abort();                                                        \
-		}                                                                       \
-	} while (0)
 
 /* the queue's own bounds (reassembly.c, reassembly.h) */
 #define EVENT_MAX_RECORDS 4096
