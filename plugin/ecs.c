@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "arena.h"
 #include "idcache.h"
@@ -31,7 +30,7 @@ struct ecs_writer {
 	size_t nkslots;
 	uint32_t kgen;
 	uint64_t ts_sec;
-	char ts_date[32]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
+	char ts_date[INTERP_UTC_LEN]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -75,47 +74,11 @@ struct arg {
 		jsonw_stringz(j, v);                                                             \
 	} while (0)
 
-/* "YYYY-MM-DDTHH:MM:SS" of sec, for years up to 9999 (the civil-from-days
- * algorithm, H. Hinnant): gmtime_r and strftime cost ~700 instructions and
- * busy streams see a new second every few events. False beyond 9999. */
-static bool format_date(uint64_t sec, char out[20])
-{
-	if (sec >= 253402300800ULL) /* 10000-01-01 */
-		return false;
-	uint64_t days = sec / 86400, rem = sec % 86400;
-	uint64_t z = days + 719468, era = z / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	unsigned y = (unsigned)(yoe + era * 400) + (m <= 2);
-	unsigned hh = (unsigned)(rem / 3600), mm = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
-	const unsigned v[6] = {y / 100, y % 100, m, d, hh, mm};
-	char *p = out;
-	for (int i = 0; i < 6; i++) {
-		p[0] = (char)('0' + v[i] / 10);
-		p[1] = (char)('0' + v[i] % 10);
-		p[2] = "\0--T::"[i];
-		p += i == 0 ? 2 : 3;
-	}
-	p[0] = (char)('0' + ss / 10);
-	p[1] = (char)('0' + ss % 10);
-	p[2] = '\0';
-	return true;
-}
-
 static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 {
 	if (h->sec != w->ts_sec || !w->ts_date[0]) {
-		if (!format_date(h->sec, w->ts_date)) {
-			struct tm tm;
-			time_t t = (time_t)h->sec;
-			if (!gmtime_r(&t, &tm) || !strftime(w->ts_date, sizeof(w->ts_date),
-							    "%Y-%m-%dT%H:%M:%S", &tm))
-				strcpy(w->ts_date, "1970-01-01T00:00:00");
-		}
+		if (!interp_utc(h->sec, w->ts_date))
+			strcpy(w->ts_date, "1970-01-01T00:00:00");
 		w->ts_sec = h->sec;
 	}
 	/* date ".mmmZ" */

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -359,6 +360,46 @@ size_t interp_label(const char *s, size_t n, struct strv parts[4])
 }
 
 /* ---- numbers ------------------------------------------------------------ */
+
+/* Years up to 9999 by the civil-from-days algorithm (H. Hinnant): gmtime_r
+ * and strftime cost ~700 instructions and busy streams see a new second
+ * every few events. False beyond 9999. */
+static bool utc_fast(uint64_t sec, char out[20])
+{
+	if (sec >= 253402300800ULL) /* 10000-01-01 */
+		return false;
+	uint64_t days = sec / 86400, rem = sec % 86400;
+	uint64_t z = days + 719468, era = z / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	unsigned y = (unsigned)(yoe + era * 400) + (m <= 2);
+	unsigned hh = (unsigned)(rem / 3600), mm = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
+	const unsigned v[6] = {y / 100, y % 100, m, d, hh, mm};
+	char *p = out;
+	for (int i = 0; i < 6; i++) {
+		p[0] = (char)('0' + v[i] / 10);
+		p[1] = (char)('0' + v[i] % 10);
+		p[2] = "\0--T::"[i];
+		p += i == 0 ? 2 : 3;
+	}
+	p[0] = (char)('0' + ss / 10);
+	p[1] = (char)('0' + ss % 10);
+	p[2] = '\0';
+	return true;
+}
+
+bool interp_utc(uint64_t sec, char out[INTERP_UTC_LEN])
+{
+	if (utc_fast(sec, out))
+		return true;
+	struct tm tm;
+	time_t t = (time_t)sec;
+	return gmtime_r(&t, &tm) && strftime(out, INTERP_UTC_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+}
 
 bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
 {

@@ -113,4 +113,10 @@ bool interp_u64(const char *s, size_t n, int base, uint64_t *out);
 /* A decimal number with an optional '-' (exit=-13), in int64 range. */
 bool interp_i64(const char *s, size_t n, int64_t *out);
 
+/* "YYYY-MM-DDTHH:MM:SS" (UTC) of a time stamp's seconds, NUL-terminated;
+ * the time of day is always the last 8 characters (years past 9999 have
+ * more digits). False when gmtime cannot say. */
+#define INTERP_UTC_LEN 32
+bool interp_utc(uint64_t sec, char out[INTERP_UTC_LEN]);
+
 #endif

@@ -1,7 +1,6 @@
 #include "message.h"
 
 #include <string.h>
-#include <time.h>
 
 struct sbuf {
 	char *p;
@@ -26,25 +25,10 @@ struct strv message_text(struct view *v, const struct summary *s, int outcome)
 	size_t cap = 64 + strlen(v->action) + s->actor[0].len + s->actor[1].len + s->object[0].len +
 		     s->how.len;
 	struct sbuf b = {arena_alloc(&v->arena, cap), 0, cap};
-	char when[16];
-	uint64_t sec = v->primary->hdr.sec;
-
-	if (sec < 253402300800ULL) {
-		/* UTC time of day, as gmtime would say (no leap seconds in
-		 * time_t), without its cost */
-		unsigned r = (unsigned)(sec % 86400);
-		unsigned f[3] = {r / 3600, r / 60 % 60, r % 60};
-		for (int i = 0; i < 3; i++) {
-			when[3 * i] = (char)('0' + f[i] / 10);
-			when[3 * i + 1] = (char)('0' + f[i] % 10);
-			when[3 * i + 2] = i < 2 ? ':' : '\0';
-		}
-	} else {
-		struct tm tm;
-		time_t t = (time_t)sec;
-		if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
-			strcpy(when, "??:??:??");
-	}
+	char utc[INTERP_UTC_LEN];
+	const char *when = "??:??:??";
+	if (interp_utc(v->primary->hdr.sec, utc))
+		when = utc + strlen(utc) - 8; /* HH:MM:SS */
 	puts_(&b, "At ");
 	puts_(&b, when);
 	if (s->actor[0].len) {
