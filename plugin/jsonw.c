@@ -15,6 +15,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "loadword.h"
+
 /* Smallest buffer we allocate; a typical document is ~730 bytes. */
 #define JSONW_MIN_CAP 1024
 
@@ -94,40 +96,12 @@ static inline size_t utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
-static inline uint64_t load64(const unsigned char *s)
-{
-	uint64_t x;
-	memcpy(&x, s, 8);
-	return x;
-}
-
-static inline uint32_t load32(const unsigned char *s)
-{
-	uint32_t x;
-	memcpy(&x, s, 4);
-	return x;
-}
-
-static inline uint16_t load16(const unsigned char *s)
-{
-	uint16_t x;
-	memcpy(&x, s, 2);
-	return x;
-}
-
 /* The k (1..7) bytes at s as a little-endian word, without reading past
- * them: two overlapping loads. The unused high bytes are padded with 'a' so
- * that they look plain to word_has_special(). */
+ * them. The unused high bytes are padded with 'a' so that they look plain
+ * to word_has_special(). */
 static inline uint64_t load_tail(const unsigned char *s, size_t k)
 {
-	uint64_t x;
-	if (k >= 4)
-		x = load32(s) | (uint64_t)load32(s + k - 4) << (8 * (k - 4));
-	else if (k >= 2)
-		x = load16(s) | (uint64_t)load16(s + k - 2) << (8 * (k - 2));
-	else
-		x = s[0];
-	return x | (0x6161616161616161ULL & (~0ULL << (8 * k)));
+	return load_upto8(s, k) | (0x6161616161616161ULL & (~0ULL << (8 * k)));
 }
 
 /* Stores the low k (1..7) bytes of x (as loaded by load_tail) at d. */

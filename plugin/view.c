@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "idcache.h"
+#include "loadword.h"
 
 static const char *const key_names[K_COUNT] = {
 	NULL,
@@ -38,30 +39,8 @@ static const int aux_types[] = {
 	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
 };
 
-/* The first min(n, 8) bytes of s as a little-endian word, zero-padded,
- * without reading past s + n (overlapping loads). Names are short: one
+/* Names are short: hashed from their first word (load_upto8), and one
  * word compare settles most lookups. */
-static inline uint64_t name_word(const char *s, size_t n)
-{
-	uint64_t x = 0;
-	if (n >= 8) {
-		memcpy(&x, s, 8);
-	} else if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, s, 4);
-		memcpy(&b, s + n - 4, 4);
-		x = a | (uint64_t)b << (8 * (n - 4));
-	} else if (n >= 2) {
-		uint16_t a, b;
-		memcpy(&a, s, 2);
-		memcpy(&b, s + n - 2, 2);
-		x = a | (uint64_t)b << (8 * (n - 2));
-	} else if (n) {
-		x = (unsigned char)s[0];
-	}
-	return x;
-}
-
 static inline uint32_t hash_name(uint64_t word, size_t n)
 {
 	return (uint32_t)(((word ^ n) * 0x9e3779b97f4a7c15ULL) >> 40);
@@ -72,7 +51,7 @@ static inline uint32_t hash_name(uint64_t word, size_t n)
 static inline __attribute__((always_inline)) const struct name_slot *
 ht_find(const struct view *w, const char *s, size_t n, bool add)
 {
-	uint64_t word = name_word(s, n);
+	uint64_t word = load_upto8(s, n);
 	uint32_t h = hash_name(word, n);
 	for (uint32_t i = 0; i < VIEW_HT_SIZE; i++) {
 		const struct name_slot *e = &w->ht[(h + i) & (VIEW_HT_SIZE - 1)];
@@ -90,7 +69,7 @@ static void ht_add(struct view *w, const char *name, int key, int encoded, int i
 	if (!e->name) {
 		e->name = name;
 		e->len = (uint8_t)strlen(name);
-		e->word = name_word(name, e->len);
+		e->word = load_upto8(name, e->len);
 	}
 	if (key)
 		e->key = (uint8_t)key;

@@ -1,0 +1,46 @@
+/* loadword: unaligned little loads, and the first bytes of a short string
+ * as one word without reading past its end (overlapping loads). For the
+ * hot loops that compare or check a few bytes at a time (jsonw, view). */
+#ifndef AUDISP_ECS_LOADWORD_H
+#define AUDISP_ECS_LOADWORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t load64(const void *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	return x;
+}
+
+static inline uint32_t load32(const void *s)
+{
+	uint32_t x;
+	memcpy(&x, s, 4);
+	return x;
+}
+
+static inline uint16_t load16(const void *s)
+{
+	uint16_t x;
+	memcpy(&x, s, 2);
+	return x;
+}
+
+/* The first min(n, 8) bytes at s as a little-endian word, zero above them,
+ * never reading s[n] or beyond. */
+static inline uint64_t load_upto8(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	if (n >= 8)
+		return load64(s);
+	if (n >= 4)
+		return load32(s) | (uint64_t)load32(s + n - 4) << (8 * (n - 4));
+	if (n >= 2)
+		return load16(s) | (uint64_t)load16(s + n - 2) << (8 * (n - 2));
+	return n ? s[0] : 0;
+}
+
+#endif
