@@ -14,6 +14,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* ---- hex ---------------------------------------------------------------- */
 
 /* Digit value + 1; 0 = not a hex digit. */
@@ -24,10 +28,47 @@ static const unsigned char hexval[256] = {
 	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };
 
+#ifdef __SSE2__
+/* 16 characters -> their digit values (0..15, junk where not hex); *ok says
+ * whether all 16 were hex digits. '0'-'9' and, once 0x20 is or-ed in, 'a'-'f'
+ * (only 'A'-'F' and 'a'-'f' map there); bytes >= 0x80 compare negative. */
+static inline __m128i hex_digits16(const char *s, bool *ok)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i lc = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
+				      _mm_cmplt_epi8(lc, _mm_set1_epi8('f' + 1)));
+	*ok = _mm_movemask_epi8(_mm_or_si128(dig, alpha)) == 0xFFFF;
+	return _mm_or_si128(_mm_and_si128(dig, _mm_sub_epi8(v, _mm_set1_epi8('0'))),
+			    _mm_and_si128(alpha, _mm_sub_epi8(lc, _mm_set1_epi8('a' - 10))));
+}
+
+/* 16 digit values (high, low, high, low, ...) -> 8 bytes at out. */
+static inline void hex_pack8(__m128i d, char *out)
+{
+	__m128i hi = _mm_slli_epi16(_mm_and_si128(d, _mm_set1_epi16(0xff)), 4);
+	__m128i b = _mm_or_si128(hi, _mm_srli_epi16(d, 8));
+	_mm_storel_epi64((__m128i *)(void *)out, _mm_packus_epi16(b, b));
+}
+#endif
+
 bool interp_is_hex(const char *s, size_t n)
 {
 	if (n == 0 || (n & 1))
 		return false;
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* 16 at a time, the last 16 overlapping the ones before */
+		bool ok = true;
+		for (size_t i = 0; ok && i + 16 < n; i += 16)
+			hex_digits16(s + i, &ok);
+		if (ok)
+			hex_digits16(s + n - 16, &ok);
+		return ok;
+	}
+#endif
 	for (size_t i = 0; i < n; i++)
 		if (!hexval[(unsigned char)s[i]])
 			return false;
@@ -38,6 +79,18 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out)
 {
 	if (n & 1)
 		return (size_t)-1;
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* 16 digits -> 8 bytes; the last 16 overlap the ones before
+		 * (n is even, so they start on a digit pair) */
+		bool ok = true;
+		for (size_t i = 0; ok && i + 16 < n; i += 16)
+			hex_pack8(hex_digits16(hex + i, &ok), out + i / 2);
+		if (ok)
+			hex_pack8(hex_digits16(hex + n - 16, &ok), out + (n - 16) / 2);
+		return ok ? n / 2 : (size_t)-1;
+	}
+#endif
 	for (size_t i = 0; i < n; i += 2) {
 		unsigned hi = hexval[(unsigned char)hex[i]];
 		unsigned lo = hexval[(unsigned char)hex[i + 1]];

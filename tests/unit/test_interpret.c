@@ -58,6 +58,46 @@ static void test_hex_decode(void **state)
 	assert_int_equal(interp_hex_decode(S("-1"), out), (size_t)-1);
 }
 
+/* Every length up to 80 (the vector path takes 16 digits at a time, the
+ * last 16 overlapping) against a byte-at-a-time reference, with each
+ * position in turn holding a character just outside the hex ranges. */
+static int ref_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+static void test_hex_lengths(void **state)
+{
+	static const char bad[] = {'/', ':', '@', 'G', '`', 'g', ' ', '\0', '\x80', '\xc6', '\xe1'};
+	const char digits[] = "0123456789abcdefABCDEF";
+	char hex[80] = {0}, out[40], want[40];
+	(void)state;
+
+	for (size_t n = 0; n <= sizeof(hex); n++) {
+		for (size_t i = 0; i < n; i++)
+			hex[i] = digits[(i * 7 + n) % (sizeof(digits) - 1)];
+		for (size_t i = 0; i + 1 < n; i += 2)
+			want[i / 2] = (char)(ref_digit(hex[i]) << 4 | ref_digit(hex[i + 1]));
+		bool even = n % 2 == 0;
+		assert_int_equal(interp_is_hex(hex, n), even && n > 0);
+		assert_int_equal(interp_hex_decode(hex, n, out), even ? n / 2 : (size_t)-1);
+		if (even)
+			assert_memory_equal(out, want, n / 2);
+		for (size_t at = 0; even && at < n; at++) {
+			char keep = hex[at];
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				hex[at] = bad[b];
+				assert_false(interp_is_hex(hex, n));
+				assert_int_equal(interp_hex_decode(hex, n, out), (size_t)-1);
+			}
+			hex[at] = keep;
+		}
+	}
+}
+
 /* ---- untrusted ---------------------------------------------------------- */
 
 static void test_untrusted(void **state)
@@ -650,6 +690,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_hex),
 		cmocka_unit_test(test_hex_decode),
+		cmocka_unit_test(test_hex_lengths),
 		cmocka_unit_test(test_untrusted),
 		cmocka_unit_test(test_split_nul),
 		cmocka_unit_test(test_sockaddr_inet),
