@@ -39,37 +39,41 @@ static const int aux_types[] = {
 	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
 };
 
-/* Names are short: hashed from their first word (load_upto8), and one
- * word compare settles most lookups. */
-static inline uint32_t hash_name(uint64_t word, size_t n)
+/* Names are short: hashed from their first word (load_upto8) by a
+ * multiplier view_init picks so that no two known names share a slot. */
+static inline uint32_t hash_name(uint64_t word, size_t n, uint64_t mult)
 {
-	return (uint32_t)(((word ^ n) * 0x9e3779b97f4a7c15ULL) >> 40);
+	return (uint32_t)(((word ^ n) * mult) >> (64 - VIEW_HT_BITS));
 }
 
 /* Names compare exactly: the table's names and the raw part's keys are
- * lower case. */
+ * lower case. Any other name lands on the empty entry 0 (length 0) or on
+ * a known name that its words or length tell apart. */
 static inline __attribute__((always_inline)) const struct name_slot *
-ht_find(const struct view *w, const char *s, size_t n, bool add)
+ht_find(const struct view *w, const char *s, size_t n)
 {
 	uint64_t word = load_upto8(s, n);
-	uint32_t h = hash_name(word, n);
-	for (uint32_t i = 0; i < VIEW_HT_SIZE; i++) {
-		const struct name_slot *e = &w->ht[(h + i) & (VIEW_HT_SIZE - 1)];
-		if (!e->name)
-			return add ? e : NULL;
-		if (e->word == word && e->len == n && (n <= 8 || !memcmp(e->name + 8, s + 8, n - 8)))
-			return e;
-	}
-	return NULL;
+	const struct name_slot *e = &w->names[w->ht[hash_name(word, n, w->ht_mult)]];
+	if (e->word != word || e->len != n || (n > 8 && e->word2 != load_upto8(s + 8, n - 8)))
+		return NULL;
+	return e;
 }
 
-static void ht_add(struct view *w, const char *name, int key, int encoded, int id)
+/* Adds a known name (or more flags for one already known) to w->names. */
+static void names_add(struct view *w, size_t *count, const char *name, int key, int encoded,
+		      int id)
 {
-	struct name_slot *e = (struct name_slot *)ht_find(w, name, strlen(name), true);
-	if (!e->name) {
-		e->name = name;
-		e->len = (uint8_t)strlen(name);
-		e->word = load_upto8(name, e->len);
+	size_t i = 1;
+	while (i < *count && strcmp(w->names[i].name, name))
+		i++;
+	struct name_slot *e = &w->names[i];
+	if (i == *count) {
+		size_t n = strlen(name);
+		*e = (struct name_slot){.name = name,
+					.word = load_upto8(name, n),
+					.word2 = n > 8 ? load_upto8(name + 8, n - 8) : 0,
+					.len = (uint8_t)n};
+		++*count;
 	}
 	if (key)
 		e->key = (uint8_t)key;
@@ -79,9 +83,24 @@ static void ht_add(struct view *w, const char *name, int key, int encoded, int i
 		e->id = (uint8_t)id;
 }
 
+/* Places names 1..count-1 in w->ht with multiplier mult; false if two
+ * share a slot. */
+static bool ht_place(struct view *w, size_t count, uint64_t mult)
+{
+	memset(w->ht, 0, sizeof(w->ht));
+	for (size_t i = 1; i < count; i++) {
+		uint8_t *at = &w->ht[hash_name(w->names[i].word, w->names[i].len, mult)];
+		if (*at)
+			return false;
+		*at = (uint8_t)i;
+	}
+	w->ht_mult = mult;
+	return true;
+}
+
 static inline const struct name_slot *lookup_name(const struct view *w, struct strv k)
 {
-	return k.len && k.len < 64 ? ht_find(w, k.p, k.len, false) : NULL;
+	return k.len && k.len < 64 ? ht_find(w, k.p, k.len) : NULL;
 }
 
 const struct name_slot *view_name(const struct view *w, struct strv k)
@@ -386,14 +405,25 @@ int view_init(struct view *w)
 {
 	memset(w, 0, sizeof(*w));
 	arena_init(&w->arena, 65536);
+	_Static_assert(1 + K_COUNT - 1 + sizeof(encoded_keys) / sizeof(*encoded_keys) +
+				       sizeof(uid_keys) / sizeof(*uid_keys) +
+				       sizeof(gid_keys) / sizeof(*gid_keys) <=
+			       VIEW_NAMES_MAX,
+		       "more known names than VIEW_NAMES_MAX");
+	size_t count = 1;
 	for (int k = 1; k < K_COUNT; k++)
-		ht_add(w, key_names[k], k, 0, 0);
+		names_add(w, &count, key_names[k], k, 0, 0);
 	for (size_t i = 0; i < sizeof(encoded_keys) / sizeof(*encoded_keys); i++)
-		ht_add(w, encoded_keys[i], 0, 1, 0);
+		names_add(w, &count, encoded_keys[i], 0, 1, 0);
 	for (size_t i = 0; i < sizeof(uid_keys) / sizeof(*uid_keys); i++)
-		ht_add(w, uid_keys[i], 0, 0, 1);
+		names_add(w, &count, uid_keys[i], 0, 0, 1);
 	for (size_t i = 0; i < sizeof(gid_keys) / sizeof(*gid_keys); i++)
-		ht_add(w, gid_keys[i], 0, 0, 2);
+		names_add(w, &count, gid_keys[i], 0, 0, 2);
+	/* The names are fixed, so this search ends the same way every run
+	 * (after a few hundred tries: ~80 names in 512 slots). */
+	uint64_t mult = 0x9e3779b97f4a7c15ULL;
+	while (!ht_place(w, count, mult))
+		mult += 0x5851f42d4c957f2eULL; /* even: mult stays odd */
 	return 0;
 }
 

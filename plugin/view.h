@@ -38,14 +38,19 @@ enum key {
 /* What the view knows about a field name. */
 struct name_slot {
 	const char *name;
-	uint64_t word; /* the name's first 8 bytes, zero-padded: compared first */
+	uint64_t word;  /* the name's first 8 bytes, zero-padded: compared first */
+	uint64_t word2; /* bytes 8..15, zero-padded (no known name is longer) */
 	uint8_t len;
 	uint8_t key;     /* enum key, or 0 */
 	uint8_t encoded; /* an untrusted string: quoted or hex */
 	uint8_t id;      /* 1 a user id, 2 a group id */
 };
 
-#define VIEW_HT_SIZE 256 /* power of two, > 2x the names known */
+/* The known names, in a perfect hash: each name's own slot of
+ * VIEW_HT_SIZE, so a lookup is one hash and one compare. */
+#define VIEW_HT_BITS 9
+#define VIEW_HT_SIZE (1u << VIEW_HT_BITS)
+#define VIEW_NAMES_MAX 128 /* entry 0 is the empty one */
 
 /* An id and its name. */
 struct ident {
@@ -56,7 +61,9 @@ struct ident {
 
 struct view {
 	/* for the daemon's life */
-	struct name_slot ht[VIEW_HT_SIZE];
+	struct name_slot names[VIEW_NAMES_MAX];
+	uint8_t ht[VIEW_HT_SIZE]; /* index into names; 0 none */
+	uint64_t ht_mult;         /* the hash's multiplier, found by view_init */
 	struct arena arena;
 	struct parsed_event pe;
 	/* what view_name() said of each of pe.fields, looked up once per event */
