@@ -50,13 +50,24 @@ static inline uint32_t hash_name(uint64_t word, size_t n, uint64_t mult)
  * lower case. Any other name lands on the empty entry 0 (length 0) or on
  * a known name that its words or length tell apart. */
 static inline __attribute__((always_inline)) const struct name_slot *
-ht_find(const struct view *w, const char *s, size_t n)
+ht_find_word(const struct view *w, uint64_t word, const char *s, size_t n)
 {
-	uint64_t word = load_upto8(s, n);
 	const struct name_slot *e = &w->names[w->ht[hash_name(word, n, w->ht_mult)]];
 	if (e->word != word || e->len != n || (n > 8 && e->word2 != load_upto8(s + 8, n - 8)))
 		return NULL;
 	return e;
+}
+
+static inline const struct name_slot *ht_find(const struct view *w, const char *s, size_t n)
+{
+	return ht_find_word(w, load_upto8(s, n), s, n);
+}
+
+/* The ENRICHED part names fields in upper case (AUID for auid): the
+ * mask that or-s 0x20 into each of a word's first n (1..8) bytes. */
+static inline uint64_t case_mask(size_t n)
+{
+	return 0x2020202020202020ULL >> (64 - 8 * n);
 }
 
 /* Adds a known name (or more flags for one already known) to w->names. */
@@ -81,6 +92,7 @@ static void names_add(struct view *w, size_t *count, const char *name, int key, 
 		e->encoded = 1;
 	if (id)
 		e->id = (uint8_t)id;
+	e->twin = e->key && e->id && e->len <= 8 && (e->word | case_mask(e->len)) == e->word;
 }
 
 /* Places names 1..count-1 in w->ht with multiplier mult; false if two
@@ -231,19 +243,49 @@ bool view_ident(struct view *w, const struct field *f, const struct field *ef, i
 
 /* --- the event, gathered -------------------------------------------------- */
 
+/* For each slotted id with a twin flag, the first ENRICHED field of r with
+ * its name, case aside: what view_enriched() answers, in one pass instead
+ * of a search per id. Such a name is unchanged by or-ing 0x20 into its
+ * bytes, so an ENRICHED name matches it exactly when or-ing 0x20 into the
+ * ENRICHED name's bytes gives it. */
+static void enriched_twins(const struct view *w, const struct parsed_rec *r,
+			   const struct field *twin[K_COUNT])
+{
+	memset(twin, 0, K_COUNT * sizeof(*twin));
+	for (size_t i = r->nefields; i-- > 0;) { /* backwards: the first wins */
+		struct strv k = r->efields[i].key;
+		if (!k.len || k.len > 8)
+			continue;
+		const struct name_slot *ns =
+			ht_find_word(w, load_upto8(k.p, k.len) | case_mask(k.len), k.p, k.len);
+		if (ns && ns->twin)
+			twin[ns->key] = &r->efields[i];
+	}
+}
+
 static void fill_slots(struct view *w, const struct parsed_rec *r)
 {
+	const struct field *twin[K_COUNT];
+	bool have_twins = false;
+
 	if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
 		return;
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct name_slot *ns = view_field_name(w, &r->fields[i]);
-		if (ns && ns->key && !w->slot[ns->key]) {
-			w->slot[ns->key] = &r->fields[i];
-			/* only ids take their name from the ENRICHED part */
-			w->eslot[ns->key] = ns->id && r->nefields
-						    ? view_enriched(r, r->fields[i].key)
-						    : NULL;
+		if (!ns || !ns->key || w->slot[ns->key])
+			continue;
+		w->slot[ns->key] = &r->fields[i];
+		/* only ids take their name from the ENRICHED part */
+		if (!ns->id || !r->nefields)
+			continue;
+		if (!ns->twin) {
+			w->eslot[ns->key] = view_enriched(r, r->fields[i].key);
+			continue;
 		}
+		if (!have_twins)
+			enriched_twins(w, r, twin);
+		have_twins = true;
+		w->eslot[ns->key] = twin[ns->key];
 	}
 }
 

@@ -44,6 +44,9 @@ struct name_slot {
 	uint8_t key;     /* enum key, or 0 */
 	uint8_t encoded; /* an untrusted string: quoted or hex */
 	uint8_t id;      /* 1 a user id, 2 a group id */
+	/* a slotted id whose name or-ing 0x20 into each byte leaves alone
+	 * (lower-case letters): its ENRICHED twin is found by hashing */
+	uint8_t twin;
 };
 
 /* The known names, in a perfect hash: each name's own slot of
