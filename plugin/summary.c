@@ -56,7 +56,7 @@ static bool summary_value(struct view *v, const struct parsed_rec *r, const stru
 
 	if (ns && ns->id) {
 		struct ident id;
-		const struct field *ef = r && r->nefields ? view_enriched(r, f->key) : NULL;
+		const struct field *ef = r && r->nefields ? view_enriched_of(v, r, f) : NULL;
 		if (!view_ident(v, f, ef, ns->id, &id))
 			return false;
 		val = (v->opt->resolve_ids || id.unset) && id.name.len ? id.name : id.id;
@@ -84,10 +84,11 @@ static bool summary_value(struct view *v, const struct parsed_rec *r, const stru
 }
 
 /* The first field of record r with one of the names. */
-static const struct field *rec_find(const struct parsed_rec *r, const char *const *names)
+static const struct field *rec_find(const struct view *v, const struct parsed_rec *r,
+				    const char *const *names)
 {
 	for (; names && *names; names++) {
-		const struct field *f = record_field(r->fields, r->nfields, *names);
+		const struct field *f = view_rec_field(v, r, *names);
 		if (f)
 			return f;
 	}
@@ -108,7 +109,7 @@ static const struct field *find_role(struct view *v, const char *const *names,
 				     const struct parsed_rec **in)
 {
 	for (const char *const *n = names; n && *n; n++) {
-		const struct field *f = record_field(v->primary->fields, v->primary->nfields, *n);
+		const struct field *f = view_rec_field(v, v->primary, *n);
 		if (f && has_value(v, f)) {
 			*in = v->primary;
 			return f;
@@ -119,7 +120,7 @@ static const struct field *find_role(struct view *v, const char *const *names,
 			const struct parsed_rec *r = &v->pe.recs[i];
 			if (r == v->primary || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
 				continue;
-			const struct field *f = record_field(r->fields, r->nfields, *n);
+			const struct field *f = view_rec_field(v, r, *n);
 			if (f && has_value(v, f)) {
 				*in = r;
 				return f;
@@ -138,7 +139,7 @@ static void how_value(struct view *v, const struct parsed_rec *r, const struct f
 	if (key_is(f, "exe") && is_interpreter(*out)) {
 		static const char *const comm[] = {"comm", NULL};
 		const struct parsed_rec *cr = r;
-		const struct field *c = r ? rec_find(r, comm) : NULL;
+		const struct field *c = r ? rec_find(v, r, comm) : NULL;
 		if (!c)
 			c = view_find(v, comm, &cr);
 		struct strv s;
@@ -263,10 +264,10 @@ void summary_build(struct view *v, struct summary *s)
 		 * its own (AVC, CONFIG_CHANGE, NETFILTER_CFG, ...): the actor
 		 * and the means are the SYSCALL record's process, as
 		 * libauparse takes them */
-		s->subj[0] = rec_find(v->syscall, def_subj1);
-		s->subj[1] = rec_find(v->syscall, def_subj2);
+		s->subj[0] = rec_find(v, v->syscall, def_subj1);
+		s->subj[1] = rec_find(v, v->syscall, def_subj2);
 		s->subj_rec[0] = s->subj_rec[1] = v->syscall;
-		howf = rec_find(v->syscall, def_how);
+		howf = rec_find(v, v->syscall, def_how);
 		how_rec = v->syscall;
 	} else {
 		s->subj[0] = find_role(v, subj1, &s->subj_rec[0]);

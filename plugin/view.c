@@ -209,6 +209,46 @@ const struct field *view_enriched(const struct parsed_rec *r, struct strv key)
 	return NULL;
 }
 
+/* PATH and EXECVE records' fields (one per path or argument) have no slots. */
+static bool fills_slots(const struct parsed_rec *r)
+{
+	return r->hdr.type != AUDIT_PATH && r->hdr.type != AUDIT_EXECVE;
+}
+
+const struct field *view_enriched_of(const struct view *w, const struct parsed_rec *r,
+				     const struct field *f)
+{
+	const struct name_slot *ns = view_field_name(w, f);
+	/* a slot's twin was found in the slot field's own record */
+	if (ns && ns->key && w->slot[ns->key] == f && f >= r->fields && f < r->fields + r->nfields)
+		return w->eslot[ns->key];
+	return view_enriched(r, f->key);
+}
+
+const struct field *view_rec_field(const struct view *w, const struct parsed_rec *r,
+				   const char *name)
+{
+	const struct name_slot *ns = lookup_name(w, (struct strv){name, strlen(name)});
+	if (!ns)
+		return record_field(r->fields, r->nfields, name);
+	if (ns->key) {
+		/* a slot in r is r's first such field (fill_slots takes the
+		 * first); the primary record, filled first, has none when its
+		 * slot is elsewhere or empty */
+		const struct field *f = w->slot[ns->key];
+		if (f && f >= r->fields && f < r->fields + r->nfields)
+			return f;
+		if (r == w->primary && fills_slots(r))
+			return NULL;
+	}
+	/* the field whose name lookup gave the same entry */
+	const struct name_slot *const *fns = w->fns + (r->fields - w->pe.fields);
+	for (size_t i = 0; i < r->nfields; i++)
+		if (fns[i] == ns)
+			return &r->fields[i];
+	return NULL;
+}
+
 bool view_ident(struct view *w, const struct field *f, const struct field *ef, int kind,
 		struct ident *out)
 {
@@ -268,7 +308,7 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 	const struct field *twin[K_COUNT];
 	bool have_twins = false;
 
-	if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
+	if (!fills_slots(r))
 		return;
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct name_slot *ns = view_field_name(w, &r->fields[i]);

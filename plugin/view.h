@@ -105,7 +105,7 @@ const struct name_slot *view_name(const struct view *v, struct strv key);
 /* The same for a field of the event, remembered: each field's name is
  * looked up once per event however many writers ask (inline: asked ~100
  * times per event). */
-static inline const struct name_slot *view_field_name(struct view *v, const struct field *f)
+static inline const struct name_slot *view_field_name(const struct view *v, const struct field *f)
 {
 	/* a field of this event's storage, or (rarely) one from elsewhere */
 	uintptr_t base = (uintptr_t)v->pe.fields, at = (uintptr_t)f;
@@ -121,6 +121,13 @@ bool view_ident(struct view *v, const struct field *f, const struct field *ef, i
 		struct ident *out);
 /* The ENRICHED field of record r with the same (case-blind) name, or NULL. */
 const struct field *view_enriched(const struct parsed_rec *r, struct strv key);
+/* The same for field f of record r, from the slots when f has one. */
+const struct field *view_enriched_of(const struct view *v, const struct parsed_rec *r,
+				     const struct field *f);
+/* record_field() for a record of this event, by the names looked up once
+ * per event when name is a known one (no byte compares). */
+const struct field *view_rec_field(const struct view *v, const struct parsed_rec *r,
+				   const char *name);
 /* The first field with one of the names (primary record first, then all
  * but PATH and EXECVE); *in gets its record. */
 const struct field *view_find(const struct view *v, const char *const *names,
