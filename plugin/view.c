@@ -128,12 +128,6 @@ static bool is_aux(int type)
 	return false;
 }
 
-bool strv_eq(struct strv s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.len == n && !memcmp(s.p, lit, n);
-}
-
 /* --- values --------------------------------------------------------------- */
 
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.

@@ -135,6 +135,12 @@ const struct field *view_find(const struct view *v, const char *const *names,
 bool view_u64(const struct field *f, uint64_t *out);
 /* Copies s into the arena. */
 void view_copy(struct view *v, const char *s, struct strv *out);
-bool strv_eq(struct strv s, const char *lit);
+/* Inline: with a literal, the length and the compare are settled at
+ * compile time. */
+static inline bool strv_eq(struct strv s, const char *lit)
+{
+	size_t n = __builtin_strlen(lit);
+	return s.len == n && !__builtin_memcmp(s.p, lit, n);
+}
 
 #endif
