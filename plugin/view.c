@@ -304,8 +304,9 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 
 	if (!fills_slots(r))
 		return;
+	const struct name_slot *const *fns = w->fns + (r->fields - w->pe.fields);
 	for (size_t i = 0; i < r->nfields; i++) {
-		const struct name_slot *ns = view_field_name(w, &r->fields[i]);
+		const struct name_slot *ns = fns[i];
 		if (!ns || !ns->key || w->slot[ns->key])
 			continue;
 		w->slot[ns->key] = &r->fields[i];
