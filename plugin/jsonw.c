@@ -121,15 +121,15 @@ static inline void store_tail(char *d, const unsigned char *s, size_t k)
 }
 
 #ifdef __SSE2__
-/* Bit i set when s[i] (of 16) is not plain. A signed compare with 0x20 is
- * true for controls and for every byte >= 0x80 at once. */
+/* Bit i set when s[i] (of 16) is not plain. Adding 1 turns 0x7f into 0x80,
+ * so one signed compare with 0x21 is true for controls, 0x7f and every byte
+ * >= 0x80 at once. */
 static inline unsigned special_mask16(__m128i x)
 {
-	__m128i lt = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+	__m128i lt = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(x, _mm_set1_epi8(1)));
 	__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
 	__m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
-	__m128i d = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lt, q), _mm_or_si128(b, d)));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(lt, _mm_or_si128(q, b)));
 }
 #endif
 
@@ -417,9 +417,9 @@ static inline size_t escaped_bound(size_t len, size_t extra)
 	return 6 * len + extra;
 }
 
-/* [,]"escaped"[:] */
-static inline __attribute__((always_inline)) void
-write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
+/* [,]"escaped"[:], for any string: reserves the worst case and escapes. */
+static __attribute__((noinline)) void write_quoted(struct jsonw *w, const char *s, size_t len,
+						   bool key)
 {
 	if (!s)
 		len = 0;
@@ -442,9 +442,64 @@ write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
 	commit(w, p);
 }
 
+/* Most keys and values are short and plain ("0", "root", "x86_64"). Below
+ * this length they are checked against one constant bound, loaded as one or
+ * two words, checked at once and stored whole: a leaf with no frame. */
+#define SHORT_MAX 16
+
+/* Copies s[0..len) (len < SHORT_MAX) to d if nothing in it needs escaping;
+ * false if something does. May store up to 8 bytes past d + len. */
+static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
+{
+	uint64_t a, b;
+	if (len >= 8) {
+		a = load64(s);
+		b = load64(s + len - 8);
+	} else {
+		a = b = load_tail(s, len); /* len 0 too: all padding */
+	}
+#ifdef __SSE2__
+	if (special_mask16(_mm_set_epi64x((long long)b, (long long)a)))
+		return false;
+#else
+	if (word_has_special(a) || word_has_special(b))
+		return false;
+#endif
+	memcpy(d, &a, 8);
+	if (len >= 8)
+		memcpy(d + len - 8, &b, 8);
+	return true;
+}
+
+/* The fast path of [,]"s"[:]; false (nothing written) when s is long, needs
+ * escaping, or the buffer lacks room: then write_quoted() does it all. */
+static inline __attribute__((always_inline)) bool
+quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
+{
+	/* ',' '"' 15 bytes of text '"' ':' and the NUL (the 8-byte stores of a
+	 * shorter text end within it) */
+	if (!(len < SHORT_MAX && w->len + SHORT_MAX + 4 <= w->lim))
+		return false;
+	char *p = put_comma(w, w->buf + w->len);
+	*p++ = '"';
+	if (!copy_short_plain(p, (const unsigned char *)s, len))
+		return false;
+	p += len;
+	*p++ = '"';
+	if (key) {
+		*p++ = ':';
+		w->comma = false;
+	} else {
+		value_done(w);
+	}
+	commit(w, p);
+	return true;
+}
+
 void jsonw_key(struct jsonw *w, const char *key, size_t len)
 {
-	write_quoted(w, key, len, true);
+	if (!key || !quoted_short(w, key, len, true))
+		write_quoted(w, key, len, true);
 }
 
 void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
@@ -464,11 +519,13 @@ void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
 
 void jsonw_keyz(struct jsonw *w, const char *key)
 {
-	write_quoted(w, key, key ? strlen(key) : 0, true);
+	jsonw_key(w, key, key ? strlen(key) : 0);
 }
 
 void jsonw_string(struct jsonw *w, const char *s, size_t len)
 {
+	if (__builtin_expect(s && quoted_short(w, s, len, false), 1))
+		return;
 	if (!s)
 		jsonw_null(w);
 	else
