@@ -843,7 +843,6 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	jsonw_array_end(j);
 }
 
-/* Keys already shown elsewhere in the document, so not repeated in data. */
 /* A socket address fully shown in auditd.data.socket (and source or
  * destination); other families keep their raw saddr too. */
 static bool sa_decoded(const struct view *g)
@@ -851,17 +850,23 @@ static bool sa_decoded(const struct view *g)
 	return g->have_sa && (g->sa.addr[0] || g->sa.path[0] || !strcmp(g->sa.family_name, "netlink"));
 }
 
-static bool consumed(enum key k)
+/* Keys already shown elsewhere in the document, so not repeated in data. */
+static const bool consumed[K_COUNT] = {
+	[K_PID] = true,  [K_PPID] = true, [K_UID] = true,   [K_GID] = true,     [K_EUID] = true,
+	[K_COMM] = true, [K_EXE] = true,  [K_KEY] = true,   [K_SUCCESS] = true, [K_RES] = true,
+	[K_SES] = true,  [K_CWD] = true,  [K_ITEMS] = true, [K_ARGC] = true,    [K_PROCTITLE] = true,
+	[K_AUID] = true, [K_SUID] = true, [K_FSUID] = true, [K_EGID] = true,    [K_SGID] = true,
+	[K_FSGID] = true,
+};
+
+/* The known keys data leaves out of this event, decided once rather than
+ * per field: the consumed ones, subj when it was written as a SELinux label,
+ * saddr when it was decoded in full. */
+static void data_skips(const struct view *g, bool subj_written, bool skip[K_COUNT])
 {
-	switch (k) {
-	case K_PID: case K_PPID: case K_UID: case K_GID: case K_EUID: case K_COMM: case K_EXE:
-	case K_KEY: case K_SUCCESS: case K_RES: case K_SES: case K_CWD: case K_ITEMS:
-	case K_ARGC: case K_PROCTITLE: case K_SADDR: case K_AUID: case K_SUID: case K_FSUID:
-	case K_EGID: case K_SGID: case K_FSGID:
-		return true;
-	default:
-		return false;
-	}
+	memcpy(skip, consumed, sizeof(consumed));
+	skip[K_SUBJ] = subj_written;
+	skip[K_SADDR] = sa_decoded(g);
 }
 
 static void write_data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
@@ -900,19 +905,15 @@ static void data_open(struct jsonw *j, bool *open)
 
 /* Words without '=' in a record: AVC's "avc:  denied  { read write } for"
  * becomes seresult=denied and seperms=read,write (as go-libaudit names
- * them); any other words are kept, joined, as "unparsed", never dropped. */
-static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks,
-			  bool *open)
+ * them); any other words are kept, joined, as "unparsed", never dropped.
+ * total: their lengths plus one each. */
+static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size_t total,
+			  struct keyset *ks, bool *open)
 {
 	struct jsonw *j = &w->w;
-	size_t total = 0, n = 0;
+	size_t n = 0;
 	const struct field *prev = NULL;
 
-	for (size_t i = 0; i < r->nfields; i++)
-		if (!r->fields[i].key.len)
-			total += r->fields[i].val.len + 1;
-	if (!total)
-		return;
 	char *rest = arena_alloc(&w->v.arena, total);
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
@@ -959,9 +960,11 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	struct jsonw *j = &w->w;
 	struct keyset ks;
 	bool open = false;
+	bool skip[K_COUNT];
 
 	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
 		return;
+	data_skips(g, subj_written, skip);
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
 	const struct parsed_rec *order[2] = {g->primary, g->syscall};
@@ -973,21 +976,22 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 		if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
 		    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 			continue;
+		size_t keyless = 0;
 		for (size_t i = 0; i < r->nfields; i++) {
 			const struct field *f = &r->fields[i];
-			if (!f->key.len)
+			if (!f->key.len) {
+				keyless += f->val.len + 1;
 				continue;
+			}
 			const struct name_slot *ns = view_field_name(&w->v, f);
-			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)) &&
-			    !(ns->key == K_SADDR && !sa_decoded(g)))
-				continue;
-			if (!keyset_add(&ks, f->key.p, f->key.len))
+			if ((ns && skip[ns->key]) || !keyset_add(&ks, f->key.p, f->key.len))
 				continue;
 			data_open(j, &open);
 			jsonw_key(j, f->key.p, f->key.len);
 			write_data_value(w, g, f, ns);
 		}
-		write_keyless(w, r, &ks, &open);
+		if (keyless)
+			write_keyless(w, r, keyless, &ks, &open);
 	}
 	if (g->have_sa) {
 		if (!open) {
