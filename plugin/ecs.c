@@ -76,6 +76,15 @@ struct arg {
 		jsonw_stringz(j, v);                                                             \
 	} while (0)
 
+/* The run that opens a member holding an object, "key":{, or an array,
+ * "key":[, and the same as the (text, length) arguments of the writers
+ * below that take one. */
+#define OPEN_OBJ(key) "\"" key "\":{"
+#define OPEN_OBJ_ARGS(key) OPEN_OBJ(key), sizeof(OPEN_OBJ(key)) - 1
+#define OPEN_ARR(key) "\"" key "\":["
+#define OPEN_ARR_ARGS(key) OPEN_ARR(key), sizeof(OPEN_ARR(key)) - 1
+
+/* Opens the document. */
 static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 {
 	if (h->sec != w->ts_sec || !w->ts_date[0]) {
@@ -83,18 +92,22 @@ static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 			strcpy(w->ts_date, "1970-01-01T00:00:00");
 		w->ts_sec = h->sec;
 	}
-	/* date ".mmmZ" */
-	char buf[48];
-	size_t n = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
+	/* {"@timestamp":"date.mmmZ" opens the document in one run: digits and
+	 * separators of our own formatting, nothing to escape */
+	static const char open[] = "{\"@timestamp\":\"";
+	char buf[64];
+	size_t at = sizeof(open) - 1, n = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
 	unsigned ms = h->msec % 1000;
-	memcpy(buf, w->ts_date, n);
-	buf[n] = '.';
-	buf[n + 1] = (char)('0' + ms / 100);
-	buf[n + 2] = (char)('0' + ms / 10 % 10);
-	buf[n + 3] = (char)('0' + ms % 10);
-	buf[n + 4] = 'Z';
-	JSONW_KEY(&w->w, "@timestamp");
-	jsonw_string(&w->w, buf, n + 5);
+	memcpy(buf, open, at);
+	memcpy(buf + at, w->ts_date, n);
+	at += n;
+	buf[at] = '.';
+	buf[at + 1] = (char)('0' + ms / 100);
+	buf[at + 2] = (char)('0' + ms / 10 % 10);
+	buf[at + 3] = (char)('0' + ms % 10);
+	buf[at + 4] = 'Z';
+	buf[at + 5] = '"';
+	jsonw_frag(&w->w, buf, at + 6, 1);
 }
 
 /* success=yes|no (SYSCALL) or res=success|failed|1|0 (others). */
@@ -115,14 +128,14 @@ static int outcome_of(struct ecs_writer *w)
 	return -1;
 }
 
-/* Two NULL-terminated lists as one JSON array, without repeats. */
-static void write_str_lists(struct jsonw *j, const char *key, const char *const *a,
+/* Two NULL-terminated lists as one JSON array, without repeats; open is
+ * the run "key":[ . */
+static void write_str_lists(struct jsonw *j, const char *open, size_t n, const char *const *a,
 			    const char *const *b)
 {
 	if (!a[0] && (!b || !b[0]))
 		return;
-	jsonw_keyz(j, key);
-	jsonw_array_begin(j);
+	jsonw_frag(j, open, n, 1);
 	for (const char *const *p = a; *p; p++)
 		jsonw_stringz(j, *p);
 	for (const char *const *p = b; p && *p; p++) {
@@ -153,8 +166,7 @@ static const char *sa_direction(const struct view *g, bool *dest)
 /* event.original: the records as auditd wrote them, in arrival order. */
 static void write_original(struct jsonw *j, const struct event *ev)
 {
-	JSONW_KEY(j, "original");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("original"), 1);
 	for (size_t i = 0; i < ev->nrec; i++)
 		jsonw_string(j, ev->buf + ev->recs[i].off, ev->recs[i].len);
 	jsonw_array_end(j);
@@ -164,13 +176,12 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 				const struct event *original)
 {
 	struct jsonw *j = &w->w;
-	JSONW_KEY(j, "event");
-	jsonw_object_begin(j);
-	kv_strz(j, "kind", g->rule->ecs_kind ? g->rule->ecs_kind : "event");
-	kv_strz(j, "module", "auditd");
+	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
+	jsonw_stringz(j, g->rule->ecs_kind ? g->rule->ecs_kind : "event");
+	JSONW_FRAG(j, "\"module\":\"auditd\"", 0);
 	const struct norm_rule *sr = g->syscall_rule;
-	write_str_lists(j, "category", g->rule->category, sr ? sr->category : NULL);
-	write_str_lists(j, "type", g->rule->type, sr ? sr->type : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
 	JSONW_KEY(j, "sequence");
@@ -249,8 +260,7 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	struct jsonw *j = &w->w;
 	size_t count = 0;
 
-	JSONW_KEY(j, "args");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("args"), 1);
 	for (size_t i = 0; i < n;) {
 		/* one argument: its value, or its chunks concatenated */
 		size_t e = i + 1, total = 0;
@@ -285,10 +295,10 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	jsonw_uint(j, count);
 }
 
-static void write_ident_obj(struct jsonw *j, const char *key, const struct ident *id)
+/* open: the run "key":{ (OPEN_OBJ_ARGS) */
+static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const struct ident *id)
 {
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
+	jsonw_frag(j, open, n, 1);
 	if (id->id.len)
 		kv_str(j, "id", id->id);
 	if (id->name.len)
@@ -311,16 +321,14 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	if (!any)
 		return; /* no "process": {} for records that name no process */
 
-	JSONW_KEY(j, "process");
-	jsonw_object_begin(j);
 	if (view_u64(w->v.slot[K_PID], &v)) {
-		JSONW_KEY(j, "pid");
+		JSONW_FRAG(j, OPEN_OBJ("process") "\"pid\":", 1);
 		jsonw_uint(j, v);
+	} else {
+		JSONW_FRAG(j, OPEN_OBJ("process"), 1);
 	}
 	if (view_u64(w->v.slot[K_PPID], &v)) {
-		JSONW_KEY(j, "parent");
-		jsonw_object_begin(j);
-		JSONW_KEY(j, "pid");
+		JSONW_FRAG(j, OPEN_OBJ("parent") "\"pid\":", 1);
 		jsonw_uint(j, v);
 		jsonw_object_end(j);
 	}
@@ -334,18 +342,20 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 		write_args(w, args, nargs, argc);
 	/* the process's credentials, by ECS 8.11's names */
 	static const struct {
-		const char *key;
+		const char *open;
+		size_t n;
 		enum key k;
 		int kind;
 	} creds[] = {
-	    {"real_user", K_UID, 1},  {"user", K_EUID, 1},       {"saved_user", K_SUID, 1},
-	    {"real_group", K_GID, 2}, {"saved_group", K_SGID, 2},
+	    {OPEN_OBJ_ARGS("real_user"), K_UID, 1},   {OPEN_OBJ_ARGS("user"), K_EUID, 1},
+	    {OPEN_OBJ_ARGS("saved_user"), K_SUID, 1}, {OPEN_OBJ_ARGS("real_group"), K_GID, 2},
+	    {OPEN_OBJ_ARGS("saved_group"), K_SGID, 2},
 	};
 	for (size_t i = 0; i < sizeof(creds) / sizeof(*creds); i++) {
 		struct ident id;
 		if (view_ident(&w->v, w->v.slot[creds[i].k], w->v.eslot[creds[i].k], creds[i].kind,
 			       &id))
-			write_ident_obj(j, creds[i].key, &id);
+			write_ident_obj(j, creds[i].open, creds[i].n, &id);
 	}
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
@@ -426,8 +436,7 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
 	    !p->has_changes && !p->has_effective_group)
 		goto xgroup;
-	JSONW_KEY(j, "user");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
 	if (p->has_user) {
 		if (p->user.id.len)
 			kv_str(j, "id", p->user.id);
@@ -435,8 +444,7 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 			kv_str(j, "name", p->user.name);
 	}
 	if (p->has_effective || p->has_effective_group) {
-		JSONW_KEY(j, "effective");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("effective"), 1);
 		if (p->has_effective) {
 			if (p->effective.id.len)
 				kv_str(j, "id", p->effective.id);
@@ -444,19 +452,19 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 				kv_str(j, "name", p->effective.name);
 		}
 		if (p->has_effective_group)
-			write_ident_obj(j, "group", &p->effective_group);
+			write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->effective_group);
 		jsonw_object_end(j);
 	}
 	if (p->has_target)
-		write_ident_obj(j, "target", &p->target);
+		write_ident_obj(j, OPEN_OBJ_ARGS("target"), &p->target);
 	if (p->has_changes)
-		write_ident_obj(j, "changes", &p->changes);
+		write_ident_obj(j, OPEN_OBJ_ARGS("changes"), &p->changes);
 	if (p->has_group)
-		write_ident_obj(j, "group", &p->group);
+		write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->group);
 	jsonw_object_end(j);
 xgroup:
 	if (p->has_xgroup)
-		write_ident_obj(j, "group", &p->xgroup);
+		write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->xgroup);
 }
 
 static void gather_people(struct ecs_writer *w, const struct view *g, struct people *p,
@@ -495,13 +503,12 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 
 /* "user:role:type:level[:category]" -> an object; false (nothing written)
  * when the label is not SELinux-shaped (AppArmor profiles stay in data). */
-static bool write_selinux(struct jsonw *j, const char *key, struct strv label)
+static bool write_selinux(struct jsonw *j, struct strv label)
 {
 	struct strv part[4];
 	if (interp_label(label.p, label.len, part) < 4)
 		return false;
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("selinux"), 1);
 	kv_str(j, "user", part[0]);
 	kv_str(j, "role", part[1]);
 	kv_str(j, "domain", part[2]);
@@ -517,20 +524,20 @@ static bool write_selinux(struct jsonw *j, const char *key, struct strv label)
 	return true;
 }
 
-static void write_id_group(struct jsonw *j, const char *key, bool has_id, const struct ident *id,
-			   bool has_group, const struct ident *group)
+/* open: the run "key":{ (OPEN_OBJ_ARGS) */
+static void write_id_group(struct jsonw *j, const char *open, size_t n, bool has_id,
+			   const struct ident *id, bool has_group, const struct ident *group)
 {
 	if (!has_id && !has_group)
 		return;
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
+	jsonw_frag(j, open, n, 1);
 	if (has_id) {
 		kv_str(j, "id", id->id);
 		if (id->name.len)
 			kv_str(j, "name", id->name);
 	}
 	if (has_group)
-		write_ident_obj(j, "group", group);
+		write_ident_obj(j, OPEN_OBJ_ARGS("group"), group);
 	jsonw_object_end(j);
 }
 
@@ -548,14 +555,15 @@ static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
 	if (!p->has_audit && !p->has_saved && !p->has_saved_group && !p->has_fs &&
 	    !p->has_fs_group && !selinux)
 		return false;
-	JSONW_KEY(j, "user");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
 	if (p->has_audit)
-		write_ident_obj(j, "audit", &p->audit);
-	write_id_group(j, "saved", p->has_saved, &p->saved, p->has_saved_group, &p->saved_group);
-	write_id_group(j, "filesystem", p->has_fs, &p->fs, p->has_fs_group, &p->fs_group);
+		write_ident_obj(j, OPEN_OBJ_ARGS("audit"), &p->audit);
+	write_id_group(j, OPEN_OBJ_ARGS("saved"), p->has_saved, &p->saved, p->has_saved_group,
+		       &p->saved_group);
+	write_id_group(j, OPEN_OBJ_ARGS("filesystem"), p->has_fs, &p->fs, p->has_fs_group,
+		       &p->fs_group);
 	if (selinux)
-		write_selinux(j, "selinux", subj);
+		write_selinux(j, subj);
 	jsonw_object_end(j);
 	return selinux;
 }
@@ -573,8 +581,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	f = record_field(r->fields, r->nfields, "name");
 	if (!f || !view_text(&w->v, f, &s))
 		return;
-	JSONW_KEY(j, "file");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("file"), 1);
 	/* a relative name is relative to the working directory */
 	struct strv cwd;
 	if (s.p[0] != '/' && w->v.slot[K_CWD] && view_text(&w->v, w->v.slot[K_CWD], &cwd) &&
@@ -641,13 +648,11 @@ static void write_remote_addr(struct ecs_writer *w, const struct view *g, struct
 	tmp[a.len] = 0;
 	if (inet_pton(AF_INET, tmp, bin) != 1 && inet_pton(AF_INET6, tmp, bin) != 1)
 		return;
-	JSONW_KEY(j, "source");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("source"), 1);
 	kv_str(j, "ip", a);
 	kv_str(j, "address", a);
 	jsonw_object_end(j);
-	JSONW_KEY(j, "network");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("network"), 1);
 	kv_strz(j, "direction", "ingress");
 	jsonw_object_end(j);
 	*ip_out = a;
@@ -664,8 +669,10 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 		return;
 	}
 	const char *dir = sa_direction(g, &dest);
-	jsonw_keyz(j, dest ? "destination" : "source");
-	jsonw_object_begin(j);
+	if (dest)
+		JSONW_FRAG(j, OPEN_OBJ("destination"), 1);
+	else
+		JSONW_FRAG(j, OPEN_OBJ("source"), 1);
 	kv_strz(j, "ip", g->sa.addr);
 	kv_strz(j, "address", g->sa.addr);
 	if (g->sa.port >= 0) {
@@ -674,8 +681,7 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 	}
 	jsonw_object_end(j);
 	if (dir) {
-		JSONW_KEY(j, "network");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("network"), 1);
 		kv_strz(j, "direction", dir);
 		jsonw_object_end(j);
 	}
@@ -689,8 +695,7 @@ static void write_tags(struct ecs_writer *w)
 
 	if (!w->v.slot[K_KEY] || !view_text(&w->v, w->v.slot[K_KEY], &k))
 		return;
-	JSONW_KEY(j, "tags");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("tags"), 1);
 	/* several keys on one rule are joined by AUDIT_KEY_SEPARATOR (0x01) */
 	const char *p = k.p, *end = k.p + k.len;
 	while (p <= end) {
@@ -737,25 +742,21 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 		hosts[nh++] = hn;
 	if (!n && !ip.len && !nh)
 		return;
-	JSONW_KEY(j, "related");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("related"), 1);
 	if (nh) {
-		JSONW_KEY(j, "hosts");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("hosts"), 1);
 		for (size_t i = 0; i < nh; i++)
 			jsonw_string(j, hosts[i].p, hosts[i].len);
 		jsonw_array_end(j);
 	}
 	if (n) {
-		JSONW_KEY(j, "user");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("user"), 1);
 		for (size_t i = 0; i < n; i++)
 			jsonw_string(j, names[i].p, names[i].len);
 		jsonw_array_end(j);
 	}
 	if (ip.len) {
-		JSONW_KEY(j, "ip");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("ip"), 1);
 		jsonw_string(j, ip.p, ip.len);
 		jsonw_array_end(j);
 	}
@@ -822,8 +823,7 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	struct jsonw *j = &w->w;
 	if (!g->npaths)
 		return;
-	JSONW_KEY(j, "paths");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		const struct parsed_rec *r = g->paths[i];
 		struct keyset ks;
@@ -897,8 +897,7 @@ static void write_data_value(struct ecs_writer *w, const struct view *g, const s
 static void data_open(struct jsonw *j, bool *open)
 {
 	if (!*open) {
-		JSONW_KEY(j, "data");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("data"), 1);
 		*open = true;
 	}
 }
@@ -995,12 +994,10 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	}
 	if (g->have_sa) {
 		if (!open) {
-			JSONW_KEY(j, "data");
-			jsonw_object_begin(j);
+			JSONW_FRAG(j, OPEN_OBJ("data"), 1);
 			open = true;
 		}
-		JSONW_KEY(j, "socket");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("socket"), 1);
 		kv_strz(j, "family", g->sa.family_name);
 		if (g->sa.addr[0])
 			kv_strz(j, "addr", g->sa.addr);
@@ -1051,8 +1048,7 @@ static void write_error(struct jsonw *j, const char *const *warn, size_t n)
 		memcpy(buf + len, warn[i], strlen(warn[i]));
 		len += strlen(warn[i]);
 	}
-	JSONW_KEY(j, "error");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("error"), 1);
 	kv_str(j, "message", (struct strv){buf, len});
 	jsonw_object_end(j);
 }
@@ -1077,15 +1073,13 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	if (o->message)
 		msg = message_text(&w->v, &sum, outcome);
 
-	jsonw_object_begin(j);
 	write_timestamp(w, &g->primary->hdr);
 	if (msg.len)
 		kv_str(j, "message", msg);
 	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
 	if (g->primary->hdr.node.len) {
-		JSONW_KEY(j, "host");
-		jsonw_object_begin(j);
-		kv_str(j, "name", g->primary->hdr.node);
+		JSONW_FRAG(j, OPEN_OBJ("host") "\"name\":", 1);
+		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
 		jsonw_object_end(j);
 	}
 	write_process(w, g);
@@ -1101,9 +1095,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			write_error(j, warn, nwarn);
 	}
 
-	JSONW_KEY(j, "auditd");
-	jsonw_object_begin(j);
-	kv_str(j, "message_type", g->type_lower);
+	JSONW_FRAG(j, OPEN_OBJ("auditd") "\"message_type\":", 1);
+	jsonw_string(j, g->type_lower.p, g->type_lower.len);
 	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, ev->serial);
 	kv_strz(j, "result", outcome == 1 ? "success" : outcome == 0 ? "fail" : "unknown");
@@ -1115,11 +1108,9 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "session", w->v.slot[K_SES]->val);
 	}
 	kv_strz(j, "event_kind", g->rule->event_kind);
-	JSONW_KEY(j, "summary");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
 	if (sum.actor[0].len || sum.actor[1].len) {
-		JSONW_KEY(j, "actor");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("actor"), 1);
 		if (sum.actor[0].len)
 			kv_str(j, "primary", sum.actor[0]);
 		if (sum.actor[1].len)
@@ -1128,8 +1119,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	}
 	kv_strz(j, "action", g->action);
 	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
-		JSONW_KEY(j, "object");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("object"), 1);
 		if (sum.object[0].len)
 			kv_str(j, "primary", sum.object[0]);
 		if (sum.object[1].len)
@@ -1150,9 +1140,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		/* Auditbeat's file.selinux, not ECS */
 		struct strv part[4];
 		if (interp_label(olabel.p, olabel.len, part) >= 4) {
-			JSONW_KEY(j, "file");
-			jsonw_object_begin(j);
-			write_selinux(j, "selinux", olabel);
+			JSONW_FRAG(j, OPEN_OBJ("file"), 1);
+			write_selinux(j, olabel);
 			jsonw_object_end(j);
 		}
 	}
@@ -1160,12 +1149,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	write_data(w, g, subj_written);
 	jsonw_object_end(j); /* auditd */
 
-	JSONW_KEY(j, "ecs");
-	jsonw_object_begin(j);
-	kv_strz(j, "version", "8.11.0");
-	jsonw_object_end(j);
-	jsonw_object_end(j);
-	jsonw_raw(j, "\n", 1);
+	/* ends the document, and the line */
+	JSONW_FRAG(j, OPEN_OBJ("ecs") "\"version\":\"8.11.0\"}}\n", -1);
 
 	if (jsonw_failed(j))
 		return -1;

@@ -405,6 +405,23 @@ void jsonw__close(struct jsonw *w, char c)
 	value_done(w);
 }
 
+void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open)
+{
+	if (w->failed || !n)
+		return;
+	if (w->depth + open < 0 || w->depth + open > JSONW_MAX_DEPTH) {
+		fail(w);
+		return;
+	}
+	char *p = reserve(w, n + 1);
+	if (!p)
+		return;
+	p = put_comma(w, p);
+	memcpy(p, s, n);
+	commit(w, p + n);
+	w->depth += open;
+	w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
+}
 
 /* ---- strings and keys */
 

@@ -127,6 +127,40 @@ static inline void jsonw_key_lit(struct jsonw *w, const char *key, size_t len)
 }
 #define JSONW_KEY(w, lit) jsonw_key_lit((w), "" lit "", sizeof(lit) - 1)
 
+/* A run of JSON the caller composed in advance (usually a literal, via
+ * JSONW_FRAG), copied as it is after the comma it may need: the fixed parts
+ * of a document go out in one copy instead of key by key. It must be valid
+ * where it goes and begin with a key or a value (never a closer); it may end
+ * inside containers it opened ("\"user\":{\"id\":") or close some it did
+ * not open. open: the containers it opens minus those it closes. Nothing in
+ * it is escaped: for the writer's own names and values only. */
+void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open);
+
+/* After a run ending in '{', '[' or ':' the next item takes no comma. */
+static inline bool jsonw__frag_wants_comma(const struct jsonw *w, char last)
+{
+	return w->depth > 0 && last != '{' && last != '[' && last != ':';
+}
+
+static inline void jsonw_frag(struct jsonw *w, const char *s, size_t n, int open)
+{
+	/* ',' the run and the NUL */
+	if (__builtin_expect(n && w->len + n + 2 <= w->lim &&
+				     (unsigned)(w->depth + open) <= JSONW_MAX_DEPTH, 1)) {
+		char *p = w->buf + w->len;
+		*p = ',';
+		p += w->comma;
+		__builtin_memcpy(p, s, n);
+		p[n] = '\0';
+		w->len = (size_t)(p + n - w->buf);
+		w->depth += open;
+		w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
+	} else {
+		jsonw__frag(w, s, n, open);
+	}
+}
+#define JSONW_FRAG(w, lit, open) jsonw_frag((w), "" lit "", sizeof(lit) - 1, (open))
+
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
