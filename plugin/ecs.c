@@ -295,15 +295,77 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	jsonw_uint(j, count);
 }
 
-/* open: the run "key":{ (OPEN_OBJ_ARGS) */
+/* An ECS user or group is written as one run (jsonw_span_begin): these
+ * small objects are a good part of every document. */
+
+/* Room for put_ident()'s members. */
+static size_t ident_bound(const struct ident *id)
+{
+	return sizeof("\"id\":,\"name\":") + jsonw_str_bound(id->id.len) +
+	       jsonw_str_bound(id->name.len);
+}
+
+/* "id":"..","name":"..", each left out when empty, at the start of an
+ * object (just after its '{'). */
+static char *put_ident(char *p, const struct ident *id)
+{
+	if (id->id.len) {
+		memcpy(p, "\"id\":", 5);
+		p = jsonw_span_str(p + 5, id->id.p, id->id.len);
+	}
+	if (id->name.len) {
+		if (id->id.len)
+			*p++ = ',';
+		memcpy(p, "\"name\":", 7);
+		p = jsonw_span_str(p + 7, id->name.p, id->name.len);
+	}
+	return p;
+}
+
+/* Copies the run that opens a member: a short literal, most often 8 to 16
+ * bytes, so two overlapping words rather than a memcpy call. */
+static char *put_open(char *p, const char *open, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a = load64(open), b = load64(open + n - 8);
+		memcpy(p, &a, 8);
+		memcpy(p + n - 8, &b, 8);
+	} else {
+		memcpy(p, open, n);
+	}
+	return p + n;
+}
+
+/* open: the run "key":{ (OPEN_OBJ_ARGS); then id's members and a "group"
+ * object, each unless NULL; the object is closed unless keep_open. */
+static void write_id_group(struct jsonw *j, const char *open, size_t n, const struct ident *id,
+			   const struct ident *group, bool keep_open)
+{
+	static const char group_open[] = ",\"group\":{";
+	size_t bound = n + 1 + (id ? ident_bound(id) : 0) +
+		       (group ? sizeof(group_open) + ident_bound(group) : 0);
+	char *p = jsonw_span_begin(j, bound);
+	if (!p)
+		return;
+	p = put_open(p, open, n);
+	if (id)
+		p = put_ident(p, id);
+	if (group) {
+		/* no comma right after the '{' */
+		size_t at = p[-1] == '{';
+		memcpy(p, group_open + at, sizeof(group_open) - 1 - at);
+		p = put_ident(p + sizeof(group_open) - 1 - at, group);
+		*p++ = '}';
+	}
+	if (!keep_open)
+		*p++ = '}';
+	jsonw_span_end(j, p, keep_open);
+}
+
+/* "key":{"id":..,"name":..}; open as above */
 static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const struct ident *id)
 {
-	jsonw_frag(j, open, n, 1);
-	if (id->id.len)
-		kv_str(j, "id", id->id);
-	if (id->name.len)
-		kv_str(j, "name", id->name);
-	jsonw_object_end(j);
+	write_id_group(j, open, n, id, NULL, false);
 }
 
 static void write_process(struct ecs_writer *w, const struct view *g)
@@ -436,25 +498,10 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
 	    !p->has_changes && !p->has_effective_group)
 		goto xgroup;
-	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
-	if (p->has_user) {
-		if (p->user.id.len)
-			kv_str(j, "id", p->user.id);
-		if (p->user.name.len)
-			kv_str(j, "name", p->user.name);
-	}
-	if (p->has_effective || p->has_effective_group) {
-		JSONW_FRAG(j, OPEN_OBJ("effective"), 1);
-		if (p->has_effective) {
-			if (p->effective.id.len)
-				kv_str(j, "id", p->effective.id);
-			if (p->effective.name.len)
-				kv_str(j, "name", p->effective.name);
-		}
-		if (p->has_effective_group)
-			write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->effective_group);
-		jsonw_object_end(j);
-	}
+	write_id_group(j, OPEN_OBJ_ARGS("user"), p->has_user ? &p->user : NULL, NULL, true);
+	if (p->has_effective || p->has_effective_group)
+		write_id_group(j, OPEN_OBJ_ARGS("effective"), p->has_effective ? &p->effective : NULL,
+			       p->has_effective_group ? &p->effective_group : NULL, false);
 	if (p->has_target)
 		write_ident_obj(j, OPEN_OBJ_ARGS("target"), &p->target);
 	if (p->has_changes)
@@ -525,22 +572,6 @@ static bool write_selinux(struct jsonw *j, struct strv label)
 }
 
 /* open: the run "key":{ (OPEN_OBJ_ARGS) */
-static void write_id_group(struct jsonw *j, const char *open, size_t n, bool has_id,
-			   const struct ident *id, bool has_group, const struct ident *group)
-{
-	if (!has_id && !has_group)
-		return;
-	jsonw_frag(j, open, n, 1);
-	if (has_id) {
-		kv_str(j, "id", id->id);
-		if (id->name.len)
-			kv_str(j, "name", id->name);
-	}
-	if (has_group)
-		write_ident_obj(j, OPEN_OBJ_ARGS("group"), group);
-	jsonw_object_end(j);
-}
-
 /* auditd.user: the identities ECS has no name for (Auditbeat's user.audit,
  * user.saved, user.filesystem, user.selinux). Returns whether subj was
  * written as a SELinux label. */
@@ -558,10 +589,12 @@ static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
 	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
 	if (p->has_audit)
 		write_ident_obj(j, OPEN_OBJ_ARGS("audit"), &p->audit);
-	write_id_group(j, OPEN_OBJ_ARGS("saved"), p->has_saved, &p->saved, p->has_saved_group,
-		       &p->saved_group);
-	write_id_group(j, OPEN_OBJ_ARGS("filesystem"), p->has_fs, &p->fs, p->has_fs_group,
-		       &p->fs_group);
+	if (p->has_saved || p->has_saved_group)
+		write_id_group(j, OPEN_OBJ_ARGS("saved"), p->has_saved ? &p->saved : NULL,
+			       p->has_saved_group ? &p->saved_group : NULL, false);
+	if (p->has_fs || p->has_fs_group)
+		write_id_group(j, OPEN_OBJ_ARGS("filesystem"), p->has_fs ? &p->fs : NULL,
+			       p->has_fs_group ? &p->fs_group : NULL, false);
 	if (selinux)
 		write_selinux(j, subj);
 	jsonw_object_end(j);

@@ -423,6 +423,30 @@ void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open)
 	w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
 }
 
+char *jsonw_span_begin(struct jsonw *w, size_t bound)
+{
+	char *p;
+	/* the comma, the run and the NUL */
+	if (__builtin_expect(bound < 4096 && w->len + bound + 2 <= w->lim, 1))
+		p = w->buf + w->len;
+	else if (!(p = reserve(w, bound < SIZE_MAX / 2 ? bound + 1 : SIZE_MAX)))
+		return NULL;
+	return put_comma(w, p);
+}
+
+
+
+void jsonw_span_end(struct jsonw *w, char *p, int open)
+{
+	if (w->depth + open < 0 || w->depth + open > JSONW_MAX_DEPTH) {
+		fail(w);
+		return;
+	}
+	commit(w, p);
+	w->depth += open;
+	w->comma = jsonw__frag_wants_comma(w, p[-1]);
+}
+
 /* ---- strings and keys */
 
 /* Bound for an escaped string of len bytes plus `extra` bytes around it;
@@ -511,6 +535,18 @@ quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
 	}
 	commit(w, p);
 	return true;
+}
+
+char *jsonw_span_str(char *p, const char *s, size_t len)
+{
+	*p++ = '"';
+	/* jsonw_str_bound() leaves room for copy_short_plain()'s word stores */
+	if (len < SHORT_MAX && copy_short_plain(p, (const unsigned char *)s, len))
+		p += len;
+	else
+		p += escape_into(p, (const unsigned char *)s, len);
+	*p++ = '"';
+	return p;
 }
 
 void jsonw_key(struct jsonw *w, const char *key, size_t len)

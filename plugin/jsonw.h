@@ -161,6 +161,27 @@ static inline void jsonw_frag(struct jsonw *w, const char *s, size_t n, int open
 }
 #define JSONW_FRAG(w, lit, open) jsonw_frag((w), "" lit "", sizeof(lit) - 1, (open))
 
+/* In-place runs, for members whose shape is fixed but which hold strings
+ * (an ECS user: "user":{"id":"..","name":".."}): one reservation and one
+ * commit for the whole run instead of one per piece.
+ *   char *p = jsonw_span_begin(w, bound);  (NULL once failed: skip the run)
+ *   copy fixed pieces to p; p = jsonw_span_str(p, s, len) for strings;
+ *   jsonw_span_end(w, p, open);
+ * bound must cover every piece: its length for a fixed one,
+ * jsonw_str_bound(len) for a string. The run follows jsonw_frag()'s rules
+ * (valid where it goes, begins with a key or a value; open as there). */
+static inline size_t jsonw_str_bound(size_t len)
+{
+	/* the quotes, 6 bytes per byte escaped and 8 to spare for word stores;
+	 * saturates far below SIZE_MAX, so a few bounds add up without
+	 * overflowing and an impossible one fails the reservation */
+	return len < SIZE_MAX / 64 ? 6 * len + 10 : SIZE_MAX / 8;
+}
+char *jsonw_span_begin(struct jsonw *w, size_t bound);
+/* "s", escaped like jsonw_string() (s may not be NULL); returns the new end. */
+char *jsonw_span_str(char *p, const char *s, size_t len);
+void jsonw_span_end(struct jsonw *w, char *p, int open);
+
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
