@@ -868,8 +868,7 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 			if (!r->fields[f].key.len || !view_text(&w->v, &r->fields[f], &v) ||
 			    !keyset_add(&ks, r->fields[f].key.p, r->fields[f].key.len))
 				continue;
-			jsonw_key(j, r->fields[f].key.p, r->fields[f].key.len);
-			jsonw_string(j, v.p, v.len);
+			jsonw_member(j, r->fields[f].key.p, r->fields[f].key.len, v.p, v.len);
 		}
 		jsonw_object_end(j);
 	}
@@ -902,29 +901,27 @@ static void data_skips(const struct view *g, bool subj_written, bool skip[K_COUN
 	skip[K_SADDR] = sa_decoded(g);
 }
 
-static void write_data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
-			     const struct name_slot *ns)
+/* A field's value in data: names for arch, syscall and errno exits, else
+ * its text. */
+static struct strv data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
+			      const struct name_slot *ns)
 {
-	struct jsonw *j = &w->w;
 	struct strv v;
+	const char *name = NULL;
 	int64_t iv;
 
-	if (ns && ns->key == K_ARCH && g->machine >= 0 && interp_machine_name(g->machine)) {
-		jsonw_stringz(j, interp_machine_name(g->machine));
-		return;
-	}
-	if (ns && ns->key == K_SYSCALL && g->syscall_name) {
-		jsonw_stringz(j, g->syscall_name);
-		return;
-	}
-	if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
-	    iv < 0 && iv > -4096 && interp_errno_name((long)-iv)) {
-		jsonw_stringz(j, interp_errno_name((long)-iv));
-		return;
-	}
+	if (ns && ns->key == K_ARCH && g->machine >= 0)
+		name = interp_machine_name(g->machine);
+	else if (ns && ns->key == K_SYSCALL)
+		name = g->syscall_name;
+	else if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
+		 iv < 0 && iv > -4096)
+		name = interp_errno_name((long)-iv);
+	if (name)
+		return (struct strv){name, strlen(name)};
 	if (!view_text(&w->v, f, &v))
 		v = f->val;
-	jsonw_string(j, v.p, v.len);
+	return v;
 }
 
 static void data_open(struct jsonw *j, bool *open)
@@ -1019,8 +1016,8 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 			if ((ns && skip[ns->key]) || !keyset_add(&ks, f->key.p, f->key.len))
 				continue;
 			data_open(j, &open);
-			jsonw_key(j, f->key.p, f->key.len);
-			write_data_value(w, g, f, ns);
+			struct strv v = data_value(w, g, f, ns);
+			jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
 		}
 		if (keyless)
 			write_keyless(w, r, keyless, &ks, &open);

@@ -549,6 +549,32 @@ char *jsonw_span_str(char *p, const char *s, size_t len)
 	return p;
 }
 
+void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len)
+{
+	/* ',' '"' 15 bytes of key '":"' 15 bytes of value '"' and the NUL (the
+	 * word stores of shorter ones end within it) */
+	if (__builtin_expect(key && s && klen < SHORT_MAX && len < SHORT_MAX &&
+				     w->len + 2 * SHORT_MAX + 6 <= w->lim, 1)) {
+		char *p = put_comma(w, w->buf + w->len);
+		*p++ = '"';
+		if (copy_short_plain(p, (const unsigned char *)key, klen)) {
+			p += klen;
+			memcpy(p, "\":\"", 3);
+			p += 3;
+			if (copy_short_plain(p, (const unsigned char *)s, len)) {
+				p += len;
+				*p++ = '"';
+				value_done(w);
+				commit(w, p);
+				return;
+			}
+		}
+	}
+	/* long, or something to escape: nothing was committed */
+	jsonw_key(w, key, klen);
+	jsonw_string(w, s, len);
+}
+
 void jsonw_key(struct jsonw *w, const char *key, size_t len)
 {
 	if (!key || !quoted_short(w, key, len, true))

@@ -182,6 +182,10 @@ char *jsonw_span_begin(struct jsonw *w, size_t bound);
 char *jsonw_span_str(char *p, const char *s, size_t len);
 void jsonw_span_end(struct jsonw *w, char *p, int open);
 
+/* A key and its string value, both escaped: jsonw_key() then
+ * jsonw_string(), in one call (most members are short strings). */
+void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len);
+
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);
