@@ -199,6 +199,14 @@ static int cmp_arg(const void *a, const void *b)
 	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
 }
 
+static bool args_sorted(const struct arg *args, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_arg(&args[i - 1], &args[i]) > 0)
+			return false;
+	return true;
+}
+
 /* EXECVE: argc=N a0=.. a1=.. and, for long arguments, aN_len=L aN[0]=..
  * aN[1]=.. possibly over several EXECVE records (in any order). */
 static size_t gather_args(struct ecs_writer *w, struct arg **out, uint64_t *argc)
@@ -249,7 +257,8 @@ static size_t gather_args(struct ecs_writer *w, struct arg **out, uint64_t *argc
 						 chunked};
 		}
 	}
-	if (n > 1)
+	/* auditd writes them in order, but records may arrive in any */
+	if (!args_sorted(args, n))
 		qsort(args, n, sizeof(*args), cmp_arg);
 	*out = args;
 	return n;
