@@ -377,6 +377,22 @@ static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const s
 	write_id_group(j, open, n, id, NULL, false);
 }
 
+/* Copies s, NULs made spaces, a word at a time. */
+static void nul_to_space(char *t, const char *s, size_t len)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x = load64(s + i);
+		/* 0x80 in exactly the zero bytes (no borrow between bytes) */
+		uint64_t zero = ~(((x & lows) + lows) | x | lows);
+		x |= (zero >> 7) * ' ';
+		memcpy(t + i, &x, 8);
+	}
+	for (; i < len; i++)
+		t[i] = s[i] ? s[i] : ' ';
+}
+
 static void write_process(struct ecs_writer *w, const struct view *g)
 {
 	struct jsonw *j = &w->w;
@@ -435,8 +451,7 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 			size_t len = s.len;
 			while (len && s.p[len - 1] == 0)
 				len--;
-			for (size_t i = 0; i < len; i++)
-				t[i] = s.p[i] ? s.p[i] : ' ';
+			nul_to_space(t, s.p, len);
 			kv_str(j, "title", (struct strv){t, len});
 		}
 	}
