@@ -488,27 +488,48 @@ static __attribute__((noinline)) void write_quoted(struct jsonw *w, const char *
  * two words, checked at once and stored whole: a leaf with no frame. */
 #define SHORT_MAX 16
 
+/* s[0..len) (len < SHORT_MAX) as two words: a, and b ending at s + len
+ * (the same word below 8 bytes, padded with plain bytes). */
+static inline void load_short(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (len >= 8) {
+		*a = load64(u);
+		*b = load64(u + len - 8);
+	} else {
+		*a = *b = load_tail(u, len); /* len 0 too: all padding */
+	}
+}
+
+/* Does either word hold a byte that is not plain? */
+static inline bool short_special(uint64_t a, uint64_t b)
+{
+#ifdef __SSE2__
+	return special_mask16(_mm_set_epi64x((long long)b, (long long)a)) != 0;
+#else
+	return word_has_special(a) || word_has_special(b);
+#endif
+}
+
+/* Stores what load_short() loaded at d; returns d + len. May store up to 8
+ * bytes past d + len. */
+static inline char *store_short(char *d, uint64_t a, uint64_t b, size_t len)
+{
+	memcpy(d, &a, 8);
+	if (len >= 8)
+		memcpy(d + len - 8, &b, 8);
+	return d + len;
+}
+
 /* Copies s[0..len) (len < SHORT_MAX) to d if nothing in it needs escaping;
  * false if something does. May store up to 8 bytes past d + len. */
 static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
 {
 	uint64_t a, b;
-	if (len >= 8) {
-		a = load64(s);
-		b = load64(s + len - 8);
-	} else {
-		a = b = load_tail(s, len); /* len 0 too: all padding */
-	}
-#ifdef __SSE2__
-	if (special_mask16(_mm_set_epi64x((long long)b, (long long)a)))
+	load_short((const char *)s, len, &a, &b);
+	if (short_special(a, b))
 		return false;
-#else
-	if (word_has_special(a) || word_has_special(b))
-		return false;
-#endif
-	memcpy(d, &a, 8);
-	if (len >= 8)
-		memcpy(d + len - 8, &b, 8);
+	store_short(d, a, b, len);
 	return true;
 }
 
@@ -549,30 +570,34 @@ char *jsonw_span_str(char *p, const char *s, size_t len)
 	return p;
 }
 
+/* Long, or something to escape: one piece at a time. */
+static __attribute__((noinline)) void member_slow(struct jsonw *w, const char *key, size_t klen,
+						  const char *s, size_t len)
+{
+	jsonw_key(w, key, klen);
+	jsonw_string(w, s, len);
+}
+
 void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len)
 {
 	/* ',' '"' 15 bytes of key '":"' 15 bytes of value '"' and the NUL (the
 	 * word stores of shorter ones end within it) */
-	if (__builtin_expect(key && s && klen < SHORT_MAX && len < SHORT_MAX &&
-				     w->len + 2 * SHORT_MAX + 6 <= w->lim, 1)) {
-		char *p = put_comma(w, w->buf + w->len);
-		*p++ = '"';
-		if (copy_short_plain(p, (const unsigned char *)key, klen)) {
-			p += klen;
-			memcpy(p, "\":\"", 3);
-			p += 3;
-			if (copy_short_plain(p, (const unsigned char *)s, len)) {
-				p += len;
-				*p++ = '"';
-				value_done(w);
-				commit(w, p);
-				return;
-			}
-		}
-	}
-	/* long, or something to escape: nothing was committed */
-	jsonw_key(w, key, klen);
-	jsonw_string(w, s, len);
+	if (__builtin_expect(!(key && s && klen < SHORT_MAX && len < SHORT_MAX &&
+			       w->len + 2 * SHORT_MAX + 6 <= w->lim), 0))
+		return member_slow(w, key, klen, s, len);
+	uint64_t ka, kb, va, vb;
+	load_short(key, klen, &ka, &kb);
+	load_short(s, len, &va, &vb);
+	if (short_special(ka, va) || ((klen | len) >= 8 && short_special(kb, vb)))
+		return member_slow(w, key, klen, s, len);
+	char *p = put_comma(w, w->buf + w->len);
+	*p++ = '"';
+	p = store_short(p, ka, kb, klen);
+	memcpy(p, "\":\"", 3);
+	p = store_short(p + 3, va, vb, len);
+	*p++ = '"';
+	value_done(w);
+	commit(w, p);
 }
 
 void jsonw_key(struct jsonw *w, const char *key, size_t len)
