@@ -33,6 +33,8 @@ struct ecs_writer {
 	uint32_t kgen;
 	uint64_t ts_sec;
 	char ts_date[INTERP_UTC_LEN]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
+	size_t ts_len;
+	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -84,19 +86,26 @@ struct arg {
 #define OPEN_ARR(key) "\"" key "\":["
 #define OPEN_ARR_ARGS(key) OPEN_ARR(key), sizeof(OPEN_ARR(key)) - 1
 
-/* Opens the document. */
+/* Formats the event's second, once for all the events within it. */
+static void event_date(struct ecs_writer *w, uint64_t sec)
+{
+	if (sec == w->ts_sec && w->ts_date[0])
+		return;
+	w->ts_ok = interp_utc(sec, w->ts_date);
+	if (!w->ts_ok)
+		strcpy(w->ts_date, "1970-01-01T00:00:00");
+	w->ts_len = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
+	w->ts_sec = sec;
+}
+
+/* Opens the document (event_date() first). */
 static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 {
-	if (h->sec != w->ts_sec || !w->ts_date[0]) {
-		if (!interp_utc(h->sec, w->ts_date))
-			strcpy(w->ts_date, "1970-01-01T00:00:00");
-		w->ts_sec = h->sec;
-	}
 	/* {"@timestamp":"date.mmmZ" opens the document in one run: digits and
 	 * separators of our own formatting, nothing to escape */
 	static const char open[] = "{\"@timestamp\":\"";
 	char buf[64];
-	size_t at = sizeof(open) - 1, n = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
+	size_t at = sizeof(open) - 1, n = w->ts_len;
 	unsigned ms = h->msec % 1000;
 	memcpy(buf, open, at);
 	memcpy(buf + at, w->ts_date, n);
@@ -1124,8 +1133,10 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	int outcome = outcome_of(w);
 	gather_people(w, g, &people, &sum);
 	struct strv msg = {0};
+	event_date(w, g->primary->hdr.sec);
 	if (o->message)
-		msg = message_text(&w->v, &sum, outcome);
+		msg = message_text(&w->v, &sum, outcome,
+				   w->ts_ok ? w->ts_date + w->ts_len - 8 : "??:??:??");
 
 	write_timestamp(w, &g->primary->hdr);
 	if (msg.len)
