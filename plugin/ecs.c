@@ -861,8 +861,8 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 }
 
 /* True if key was not in the set (and is now). */
-static inline __attribute__((always_inline)) bool keyset_add(struct keyset *ks, const char *k,
-							  size_t n)
+static inline __attribute__((always_inline)) bool
+keyset_add(struct keyset *ks, const char *k, size_t n)
 {
 	/* A word at a time: field names are short, most fit in one. Up to 8
 	 * bytes, (n, key) -> h is one-to-one (xor, then an odd multiplier), so
