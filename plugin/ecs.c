@@ -10,6 +10,7 @@
 #include "idcache.h"
 #include "interpret.h"
 #include "jsonw.h"
+#include "loadword.h"
 #include "stats.h"
 #include "message.h"
 #include "summary.h"
@@ -18,6 +19,7 @@
 /* A slot of a keyset (below); empty unless gen is the set's. */
 struct kslot {
 	const char *p;
+	uint64_t h;
 	uint32_t len, gen;
 };
 
@@ -31,6 +33,8 @@ struct ecs_writer {
 	uint32_t kgen;
 	uint64_t ts_sec;
 	char ts_date[INTERP_UTC_LEN]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
+	size_t ts_len;
+	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -74,25 +78,45 @@ struct arg {
 		jsonw_stringz(j, v);                                                             \
 	} while (0)
 
+/* The run that opens a member holding an object, "key":{, or an array,
+ * "key":[, and the same as the (text, length) arguments of the writers
+ * below that take one. */
+#define OPEN_OBJ(key) "\"" key "\":{"
+#define OPEN_OBJ_ARGS(key) OPEN_OBJ(key), sizeof(OPEN_OBJ(key)) - 1
+#define OPEN_ARR(key) "\"" key "\":["
+#define OPEN_ARR_ARGS(key) OPEN_ARR(key), sizeof(OPEN_ARR(key)) - 1
+
+/* Formats the event's second, once for all the events within it. */
+static void event_date(struct ecs_writer *w, uint64_t sec)
+{
+	if (sec == w->ts_sec && w->ts_date[0])
+		return;
+	w->ts_ok = interp_utc(sec, w->ts_date);
+	if (!w->ts_ok)
+		strcpy(w->ts_date, "1970-01-01T00:00:00");
+	w->ts_len = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
+	w->ts_sec = sec;
+}
+
+/* Opens the document (event_date() first). */
 static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
 {
-	if (h->sec != w->ts_sec || !w->ts_date[0]) {
-		if (!interp_utc(h->sec, w->ts_date))
-			strcpy(w->ts_date, "1970-01-01T00:00:00");
-		w->ts_sec = h->sec;
-	}
-	/* date ".mmmZ" */
-	char buf[48];
-	size_t n = strnlen(w->ts_date, sizeof(w->ts_date) - 1);
+	/* {"@timestamp":"date.mmmZ" opens the document in one run: digits and
+	 * separators of our own formatting, nothing to escape */
+	static const char open[] = "{\"@timestamp\":\"";
+	char buf[64];
+	size_t at = sizeof(open) - 1, n = w->ts_len;
 	unsigned ms = h->msec % 1000;
-	memcpy(buf, w->ts_date, n);
-	buf[n] = '.';
-	buf[n + 1] = (char)('0' + ms / 100);
-	buf[n + 2] = (char)('0' + ms / 10 % 10);
-	buf[n + 3] = (char)('0' + ms % 10);
-	buf[n + 4] = 'Z';
-	JSONW_KEY(&w->w, "@timestamp");
-	jsonw_string(&w->w, buf, n + 5);
+	memcpy(buf, open, at);
+	memcpy(buf + at, w->ts_date, n);
+	at += n;
+	buf[at] = '.';
+	buf[at + 1] = (char)('0' + ms / 100);
+	buf[at + 2] = (char)('0' + ms / 10 % 10);
+	buf[at + 3] = (char)('0' + ms % 10);
+	buf[at + 4] = 'Z';
+	buf[at + 5] = '"';
+	jsonw_frag(&w->w, buf, at + 6, 1);
 }
 
 /* success=yes|no (SYSCALL) or res=success|failed|1|0 (others). */
@@ -113,14 +137,14 @@ static int outcome_of(struct ecs_writer *w)
 	return -1;
 }
 
-/* Two NULL-terminated lists as one JSON array, without repeats. */
-static void write_str_lists(struct jsonw *j, const char *key, const char *const *a,
+/* Two NULL-terminated lists as one JSON array, without repeats; open is
+ * the run "key":[ . */
+static void write_str_lists(struct jsonw *j, const char *open, size_t n, const char *const *a,
 			    const char *const *b)
 {
 	if (!a[0] && (!b || !b[0]))
 		return;
-	jsonw_keyz(j, key);
-	jsonw_array_begin(j);
+	jsonw_frag(j, open, n, 1);
 	for (const char *const *p = a; *p; p++)
 		jsonw_stringz(j, *p);
 	for (const char *const *p = b; p && *p; p++) {
@@ -151,8 +175,7 @@ static const char *sa_direction(const struct view *g, bool *dest)
 /* event.original: the records as auditd wrote them, in arrival order. */
 static void write_original(struct jsonw *j, const struct event *ev)
 {
-	JSONW_KEY(j, "original");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("original"), 1);
 	for (size_t i = 0; i < ev->nrec; i++)
 		jsonw_string(j, ev->buf + ev->recs[i].off, ev->recs[i].len);
 	jsonw_array_end(j);
@@ -162,13 +185,12 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 				const struct event *original)
 {
 	struct jsonw *j = &w->w;
-	JSONW_KEY(j, "event");
-	jsonw_object_begin(j);
-	kv_strz(j, "kind", g->rule->ecs_kind ? g->rule->ecs_kind : "event");
-	kv_strz(j, "module", "auditd");
+	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
+	jsonw_stringz(j, g->rule->ecs_kind ? g->rule->ecs_kind : "event");
+	JSONW_FRAG(j, "\"module\":\"auditd\"", 0);
 	const struct norm_rule *sr = g->syscall_rule;
-	write_str_lists(j, "category", g->rule->category, sr ? sr->category : NULL);
-	write_str_lists(j, "type", g->rule->type, sr ? sr->type : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
 	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
 	JSONW_KEY(j, "sequence");
@@ -184,6 +206,14 @@ static int cmp_arg(const void *a, const void *b)
 	if (x->argno != y->argno)
 		return x->argno < y->argno ? -1 : 1;
 	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
+}
+
+static bool args_sorted(const struct arg *args, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_arg(&args[i - 1], &args[i]) > 0)
+			return false;
+	return true;
 }
 
 /* EXECVE: argc=N a0=.. a1=.. and, for long arguments, aN_len=L aN[0]=..
@@ -236,7 +266,8 @@ static size_t gather_args(struct ecs_writer *w, struct arg **out, uint64_t *argc
 						 chunked};
 		}
 	}
-	if (n > 1)
+	/* auditd writes them in order, but records may arrive in any */
+	if (!args_sorted(args, n))
 		qsort(args, n, sizeof(*args), cmp_arg);
 	*out = args;
 	return n;
@@ -247,8 +278,7 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	struct jsonw *j = &w->w;
 	size_t count = 0;
 
-	JSONW_KEY(j, "args");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("args"), 1);
 	for (size_t i = 0; i < n;) {
 		/* one argument: its value, or its chunks concatenated */
 		size_t e = i + 1, total = 0;
@@ -283,15 +313,93 @@ static void write_args(struct ecs_writer *w, struct arg *args, size_t n, uint64_
 	jsonw_uint(j, count);
 }
 
-static void write_ident_obj(struct jsonw *j, const char *key, const struct ident *id)
+/* An ECS user or group is written as one run (jsonw_span_begin): these
+ * small objects are a good part of every document. */
+
+/* Room for put_ident()'s members. */
+static size_t ident_bound(const struct ident *id)
 {
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
-	if (id->id.len)
-		kv_str(j, "id", id->id);
-	if (id->name.len)
-		kv_str(j, "name", id->name);
-	jsonw_object_end(j);
+	return sizeof("\"id\":,\"name\":") + jsonw_str_bound(id->id.len) +
+	       jsonw_str_bound(id->name.len);
+}
+
+/* "id":"..","name":"..", each left out when empty, at the start of an
+ * object (just after its '{'). */
+static char *put_ident(char *p, const struct ident *id)
+{
+	if (id->id.len) {
+		memcpy(p, "\"id\":", 5);
+		p = jsonw_span_str(p + 5, id->id.p, id->id.len);
+	}
+	if (id->name.len) {
+		if (id->id.len)
+			*p++ = ',';
+		memcpy(p, "\"name\":", 7);
+		p = jsonw_span_str(p + 7, id->name.p, id->name.len);
+	}
+	return p;
+}
+
+/* Copies the run that opens a member: a short literal, most often 8 to 16
+ * bytes, so two overlapping words rather than a memcpy call. */
+static char *put_open(char *p, const char *open, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a = load64(open), b = load64(open + n - 8);
+		memcpy(p, &a, 8);
+		memcpy(p + n - 8, &b, 8);
+	} else {
+		memcpy(p, open, n);
+	}
+	return p + n;
+}
+
+/* open: the run "key":{ (OPEN_OBJ_ARGS); then id's members and a "group"
+ * object, each unless NULL; the object is closed unless keep_open. */
+static void write_id_group(struct jsonw *j, const char *open, size_t n, const struct ident *id,
+			   const struct ident *group, bool keep_open)
+{
+	static const char group_open[] = ",\"group\":{";
+	size_t bound = n + 1 + (id ? ident_bound(id) : 0) +
+		       (group ? sizeof(group_open) + ident_bound(group) : 0);
+	char *p = jsonw_span_begin(j, bound);
+	if (!p)
+		return;
+	p = put_open(p, open, n);
+	if (id)
+		p = put_ident(p, id);
+	if (group) {
+		/* no comma right after the '{' */
+		size_t at = p[-1] == '{';
+		memcpy(p, group_open + at, sizeof(group_open) - 1 - at);
+		p = put_ident(p + sizeof(group_open) - 1 - at, group);
+		*p++ = '}';
+	}
+	if (!keep_open)
+		*p++ = '}';
+	jsonw_span_end(j, p, keep_open);
+}
+
+/* "key":{"id":..,"name":..}; open as above */
+static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const struct ident *id)
+{
+	write_id_group(j, open, n, id, NULL, false);
+}
+
+/* Copies s, NULs made spaces, a word at a time. */
+static void nul_to_space(char *t, const char *s, size_t len)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x = load64(s + i);
+		/* 0x80 in exactly the zero bytes (no borrow between bytes) */
+		uint64_t zero = ~(((x & lows) + lows) | x | lows);
+		x |= (zero >> 7) * ' ';
+		memcpy(t + i, &x, 8);
+	}
+	for (; i < len; i++)
+		t[i] = s[i] ? s[i] : ' ';
 }
 
 static void write_process(struct ecs_writer *w, const struct view *g)
@@ -309,16 +417,14 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	if (!any)
 		return; /* no "process": {} for records that name no process */
 
-	JSONW_KEY(j, "process");
-	jsonw_object_begin(j);
 	if (view_u64(w->v.slot[K_PID], &v)) {
-		JSONW_KEY(j, "pid");
+		JSONW_FRAG(j, OPEN_OBJ("process") "\"pid\":", 1);
 		jsonw_uint(j, v);
+	} else {
+		JSONW_FRAG(j, OPEN_OBJ("process"), 1);
 	}
 	if (view_u64(w->v.slot[K_PPID], &v)) {
-		JSONW_KEY(j, "parent");
-		jsonw_object_begin(j);
-		JSONW_KEY(j, "pid");
+		JSONW_FRAG(j, OPEN_OBJ("parent") "\"pid\":", 1);
 		jsonw_uint(j, v);
 		jsonw_object_end(j);
 	}
@@ -332,18 +438,20 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 		write_args(w, args, nargs, argc);
 	/* the process's credentials, by ECS 8.11's names */
 	static const struct {
-		const char *key;
+		const char *open;
+		size_t n;
 		enum key k;
 		int kind;
 	} creds[] = {
-	    {"real_user", K_UID, 1},  {"user", K_EUID, 1},       {"saved_user", K_SUID, 1},
-	    {"real_group", K_GID, 2}, {"saved_group", K_SGID, 2},
+	    {OPEN_OBJ_ARGS("real_user"), K_UID, 1},   {OPEN_OBJ_ARGS("user"), K_EUID, 1},
+	    {OPEN_OBJ_ARGS("saved_user"), K_SUID, 1}, {OPEN_OBJ_ARGS("real_group"), K_GID, 2},
+	    {OPEN_OBJ_ARGS("saved_group"), K_SGID, 2},
 	};
 	for (size_t i = 0; i < sizeof(creds) / sizeof(*creds); i++) {
 		struct ident id;
 		if (view_ident(&w->v, w->v.slot[creds[i].k], w->v.eslot[creds[i].k], creds[i].kind,
 			       &id))
-			write_ident_obj(j, creds[i].key, &id);
+			write_ident_obj(j, creds[i].open, creds[i].n, &id);
 	}
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
@@ -352,8 +460,7 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 			size_t len = s.len;
 			while (len && s.p[len - 1] == 0)
 				len--;
-			for (size_t i = 0; i < len; i++)
-				t[i] = s.p[i] ? s.p[i] : ' ';
+			nul_to_space(t, s.p, len);
 			kv_str(j, "title", (struct strv){t, len});
 		}
 	}
@@ -424,37 +531,20 @@ static void write_user(struct ecs_writer *w, const struct view *g, const struct 
 	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
 	    !p->has_changes && !p->has_effective_group)
 		goto xgroup;
-	JSONW_KEY(j, "user");
-	jsonw_object_begin(j);
-	if (p->has_user) {
-		if (p->user.id.len)
-			kv_str(j, "id", p->user.id);
-		if (p->user.name.len)
-			kv_str(j, "name", p->user.name);
-	}
-	if (p->has_effective || p->has_effective_group) {
-		JSONW_KEY(j, "effective");
-		jsonw_object_begin(j);
-		if (p->has_effective) {
-			if (p->effective.id.len)
-				kv_str(j, "id", p->effective.id);
-			if (p->effective.name.len)
-				kv_str(j, "name", p->effective.name);
-		}
-		if (p->has_effective_group)
-			write_ident_obj(j, "group", &p->effective_group);
-		jsonw_object_end(j);
-	}
+	write_id_group(j, OPEN_OBJ_ARGS("user"), p->has_user ? &p->user : NULL, NULL, true);
+	if (p->has_effective || p->has_effective_group)
+		write_id_group(j, OPEN_OBJ_ARGS("effective"), p->has_effective ? &p->effective : NULL,
+			       p->has_effective_group ? &p->effective_group : NULL, false);
 	if (p->has_target)
-		write_ident_obj(j, "target", &p->target);
+		write_ident_obj(j, OPEN_OBJ_ARGS("target"), &p->target);
 	if (p->has_changes)
-		write_ident_obj(j, "changes", &p->changes);
+		write_ident_obj(j, OPEN_OBJ_ARGS("changes"), &p->changes);
 	if (p->has_group)
-		write_ident_obj(j, "group", &p->group);
+		write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->group);
 	jsonw_object_end(j);
 xgroup:
 	if (p->has_xgroup)
-		write_ident_obj(j, "group", &p->xgroup);
+		write_ident_obj(j, OPEN_OBJ_ARGS("group"), &p->xgroup);
 }
 
 static void gather_people(struct ecs_writer *w, const struct view *g, struct people *p,
@@ -493,13 +583,12 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 
 /* "user:role:type:level[:category]" -> an object; false (nothing written)
  * when the label is not SELinux-shaped (AppArmor profiles stay in data). */
-static bool write_selinux(struct jsonw *j, const char *key, struct strv label)
+static bool write_selinux(struct jsonw *j, struct strv label)
 {
 	struct strv part[4];
 	if (interp_label(label.p, label.len, part) < 4)
 		return false;
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("selinux"), 1);
 	kv_str(j, "user", part[0]);
 	kv_str(j, "role", part[1]);
 	kv_str(j, "domain", part[2]);
@@ -515,23 +604,7 @@ static bool write_selinux(struct jsonw *j, const char *key, struct strv label)
 	return true;
 }
 
-static void write_id_group(struct jsonw *j, const char *key, bool has_id, const struct ident *id,
-			   bool has_group, const struct ident *group)
-{
-	if (!has_id && !has_group)
-		return;
-	jsonw_keyz(j, key);
-	jsonw_object_begin(j);
-	if (has_id) {
-		kv_str(j, "id", id->id);
-		if (id->name.len)
-			kv_str(j, "name", id->name);
-	}
-	if (has_group)
-		write_ident_obj(j, "group", group);
-	jsonw_object_end(j);
-}
-
+/* open: the run "key":{ (OPEN_OBJ_ARGS) */
 /* auditd.user: the identities ECS has no name for (Auditbeat's user.audit,
  * user.saved, user.filesystem, user.selinux). Returns whether subj was
  * written as a SELinux label. */
@@ -546,14 +619,17 @@ static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
 	if (!p->has_audit && !p->has_saved && !p->has_saved_group && !p->has_fs &&
 	    !p->has_fs_group && !selinux)
 		return false;
-	JSONW_KEY(j, "user");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
 	if (p->has_audit)
-		write_ident_obj(j, "audit", &p->audit);
-	write_id_group(j, "saved", p->has_saved, &p->saved, p->has_saved_group, &p->saved_group);
-	write_id_group(j, "filesystem", p->has_fs, &p->fs, p->has_fs_group, &p->fs_group);
+		write_ident_obj(j, OPEN_OBJ_ARGS("audit"), &p->audit);
+	if (p->has_saved || p->has_saved_group)
+		write_id_group(j, OPEN_OBJ_ARGS("saved"), p->has_saved ? &p->saved : NULL,
+			       p->has_saved_group ? &p->saved_group : NULL, false);
+	if (p->has_fs || p->has_fs_group)
+		write_id_group(j, OPEN_OBJ_ARGS("filesystem"), p->has_fs ? &p->fs : NULL,
+			       p->has_fs_group ? &p->fs_group : NULL, false);
 	if (selinux)
-		write_selinux(j, "selinux", subj);
+		write_selinux(j, subj);
 	jsonw_object_end(j);
 	return selinux;
 }
@@ -571,8 +647,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	f = record_field(r->fields, r->nfields, "name");
 	if (!f || !view_text(&w->v, f, &s))
 		return;
-	JSONW_KEY(j, "file");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("file"), 1);
 	/* a relative name is relative to the working directory */
 	struct strv cwd;
 	if (s.p[0] != '/' && w->v.slot[K_CWD] && view_text(&w->v, w->v.slot[K_CWD], &cwd) &&
@@ -639,13 +714,11 @@ static void write_remote_addr(struct ecs_writer *w, const struct view *g, struct
 	tmp[a.len] = 0;
 	if (inet_pton(AF_INET, tmp, bin) != 1 && inet_pton(AF_INET6, tmp, bin) != 1)
 		return;
-	JSONW_KEY(j, "source");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("source"), 1);
 	kv_str(j, "ip", a);
 	kv_str(j, "address", a);
 	jsonw_object_end(j);
-	JSONW_KEY(j, "network");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("network"), 1);
 	kv_strz(j, "direction", "ingress");
 	jsonw_object_end(j);
 	*ip_out = a;
@@ -662,8 +735,10 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 		return;
 	}
 	const char *dir = sa_direction(g, &dest);
-	jsonw_keyz(j, dest ? "destination" : "source");
-	jsonw_object_begin(j);
+	if (dest)
+		JSONW_FRAG(j, OPEN_OBJ("destination"), 1);
+	else
+		JSONW_FRAG(j, OPEN_OBJ("source"), 1);
 	kv_strz(j, "ip", g->sa.addr);
 	kv_strz(j, "address", g->sa.addr);
 	if (g->sa.port >= 0) {
@@ -672,8 +747,7 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 	}
 	jsonw_object_end(j);
 	if (dir) {
-		JSONW_KEY(j, "network");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("network"), 1);
 		kv_strz(j, "direction", dir);
 		jsonw_object_end(j);
 	}
@@ -687,8 +761,7 @@ static void write_tags(struct ecs_writer *w)
 
 	if (!w->v.slot[K_KEY] || !view_text(&w->v, w->v.slot[K_KEY], &k))
 		return;
-	JSONW_KEY(j, "tags");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("tags"), 1);
 	/* several keys on one rule are joined by AUDIT_KEY_SEPARATOR (0x01) */
 	const char *p = k.p, *end = k.p + k.len;
 	while (p <= end) {
@@ -735,25 +808,21 @@ static void write_related(struct ecs_writer *w, const struct people *p, struct s
 		hosts[nh++] = hn;
 	if (!n && !ip.len && !nh)
 		return;
-	JSONW_KEY(j, "related");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("related"), 1);
 	if (nh) {
-		JSONW_KEY(j, "hosts");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("hosts"), 1);
 		for (size_t i = 0; i < nh; i++)
 			jsonw_string(j, hosts[i].p, hosts[i].len);
 		jsonw_array_end(j);
 	}
 	if (n) {
-		JSONW_KEY(j, "user");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("user"), 1);
 		for (size_t i = 0; i < n; i++)
 			jsonw_string(j, names[i].p, names[i].len);
 		jsonw_array_end(j);
 	}
 	if (ip.len) {
-		JSONW_KEY(j, "ip");
-		jsonw_array_begin(j);
+		JSONW_FRAG(j, OPEN_ARR("ip"), 1);
 		jsonw_string(j, ip.p, ip.len);
 		jsonw_array_end(j);
 	}
@@ -792,18 +861,24 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 }
 
 /* True if key was not in the set (and is now). */
-static bool keyset_add(struct keyset *ks, const char *k, size_t n)
+static inline __attribute__((always_inline)) bool
+keyset_add(struct keyset *ks, const char *k, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	for (size_t i = h & ks->mask;; i = (i + 1) & ks->mask) {
+	/* A word at a time: field names are short, most fit in one. Up to 8
+	 * bytes, (n, key) -> h is one-to-one (xor, then an odd multiplier), so
+	 * equal hashes mean equal keys without a compare. */
+	uint64_t h = n;
+	size_t at = 0;
+	for (; at + 8 <= n; at += 8)
+		h = (h ^ load64(k + at)) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ load_upto8(k + at, n - at)) * 0x9e3779b97f4a7c15ULL;
+	for (size_t i = (size_t)(h >> 32) & ks->mask;; i = (i + 1) & ks->mask) {
 		struct kslot *e = &ks->slot[i];
 		if (e->gen != ks->gen) {
-			*e = (struct kslot){k, (uint32_t)n, ks->gen};
+			*e = (struct kslot){k, h, (uint32_t)n, ks->gen};
 			return true;
 		}
-		if (e->len == n && !memcmp(e->p, k, n))
+		if (e->h == h && e->len == n && (n <= 8 || !memcmp(e->p, k, n)))
 			return false;
 	}
 }
@@ -814,8 +889,7 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	struct jsonw *j = &w->w;
 	if (!g->npaths)
 		return;
-	JSONW_KEY(j, "paths");
-	jsonw_array_begin(j);
+	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		const struct parsed_rec *r = g->paths[i];
 		struct keyset ks;
@@ -827,15 +901,13 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 			if (!r->fields[f].key.len || !view_text(&w->v, &r->fields[f], &v) ||
 			    !keyset_add(&ks, r->fields[f].key.p, r->fields[f].key.len))
 				continue;
-			jsonw_key(j, r->fields[f].key.p, r->fields[f].key.len);
-			jsonw_string(j, v.p, v.len);
+			jsonw_member(j, r->fields[f].key.p, r->fields[f].key.len, v.p, v.len);
 		}
 		jsonw_object_end(j);
 	}
 	jsonw_array_end(j);
 }
 
-/* Keys already shown elsewhere in the document, so not repeated in data. */
 /* A socket address fully shown in auditd.data.socket (and source or
  * destination); other families keep their raw saddr too. */
 static bool sa_decoded(const struct view *g)
@@ -843,68 +915,67 @@ static bool sa_decoded(const struct view *g)
 	return g->have_sa && (g->sa.addr[0] || g->sa.path[0] || !strcmp(g->sa.family_name, "netlink"));
 }
 
-static bool consumed(enum key k)
+/* Keys already shown elsewhere in the document, so not repeated in data. */
+static const bool consumed[K_COUNT] = {
+	[K_PID] = true,  [K_PPID] = true, [K_UID] = true,   [K_GID] = true,     [K_EUID] = true,
+	[K_COMM] = true, [K_EXE] = true,  [K_KEY] = true,   [K_SUCCESS] = true, [K_RES] = true,
+	[K_SES] = true,  [K_CWD] = true,  [K_ITEMS] = true, [K_ARGC] = true,    [K_PROCTITLE] = true,
+	[K_AUID] = true, [K_SUID] = true, [K_FSUID] = true, [K_EGID] = true,    [K_SGID] = true,
+	[K_FSGID] = true,
+};
+
+/* The known keys data leaves out of this event, decided once rather than
+ * per field: the consumed ones, subj when it was written as a SELinux label,
+ * saddr when it was decoded in full. */
+static void data_skips(const struct view *g, bool subj_written, bool skip[K_COUNT])
 {
-	switch (k) {
-	case K_PID: case K_PPID: case K_UID: case K_GID: case K_EUID: case K_COMM: case K_EXE:
-	case K_KEY: case K_SUCCESS: case K_RES: case K_SES: case K_CWD: case K_ITEMS:
-	case K_ARGC: case K_PROCTITLE: case K_SADDR: case K_AUID: case K_SUID: case K_FSUID:
-	case K_EGID: case K_SGID: case K_FSGID:
-		return true;
-	default:
-		return false;
-	}
+	memcpy(skip, consumed, sizeof(consumed));
+	skip[K_SUBJ] = subj_written;
+	skip[K_SADDR] = sa_decoded(g);
 }
 
-static void write_data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
-			     const struct name_slot *ns)
+/* A field's value in data: names for arch, syscall and errno exits, else
+ * its text. */
+static struct strv data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
+			      const struct name_slot *ns)
 {
-	struct jsonw *j = &w->w;
 	struct strv v;
+	const char *name = NULL;
 	int64_t iv;
 
-	if (ns && ns->key == K_ARCH && g->machine >= 0 && interp_machine_name(g->machine)) {
-		jsonw_stringz(j, interp_machine_name(g->machine));
-		return;
-	}
-	if (ns && ns->key == K_SYSCALL && g->syscall_name) {
-		jsonw_stringz(j, g->syscall_name);
-		return;
-	}
-	if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
-	    iv < 0 && iv > -4096 && interp_errno_name((long)-iv)) {
-		jsonw_stringz(j, interp_errno_name((long)-iv));
-		return;
-	}
+	if (ns && ns->key == K_ARCH && g->machine >= 0)
+		name = interp_machine_name(g->machine);
+	else if (ns && ns->key == K_SYSCALL)
+		name = g->syscall_name;
+	else if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
+		 iv < 0 && iv > -4096)
+		name = interp_errno_name((long)-iv);
+	if (name)
+		return (struct strv){name, strlen(name)};
 	if (!view_text(&w->v, f, &v))
 		v = f->val;
-	jsonw_string(j, v.p, v.len);
+	return v;
 }
 
 static void data_open(struct jsonw *j, bool *open)
 {
 	if (!*open) {
-		JSONW_KEY(j, "data");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("data"), 1);
 		*open = true;
 	}
 }
 
 /* Words without '=' in a record: AVC's "avc:  denied  { read write } for"
  * becomes seresult=denied and seperms=read,write (as go-libaudit names
- * them); any other words are kept, joined, as "unparsed", never dropped. */
-static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks,
-			  bool *open)
+ * them); any other words are kept, joined, as "unparsed", never dropped.
+ * total: their lengths plus one each. */
+static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size_t total,
+			  struct keyset *ks, bool *open)
 {
 	struct jsonw *j = &w->w;
-	size_t total = 0, n = 0;
+	size_t n = 0;
 	const struct field *prev = NULL;
 
-	for (size_t i = 0; i < r->nfields; i++)
-		if (!r->fields[i].key.len)
-			total += r->fields[i].val.len + 1;
-	if (!total)
-		return;
 	char *rest = arena_alloc(&w->v.arena, total);
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
@@ -951,9 +1022,11 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	struct jsonw *j = &w->w;
 	struct keyset ks;
 	bool open = false;
+	bool skip[K_COUNT];
 
 	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
 		return;
+	data_skips(g, subj_written, skip);
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
 	const struct parsed_rec *order[2] = {g->primary, g->syscall};
@@ -965,30 +1038,29 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 		if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
 		    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 			continue;
+		size_t keyless = 0;
 		for (size_t i = 0; i < r->nfields; i++) {
 			const struct field *f = &r->fields[i];
-			if (!f->key.len)
+			if (!f->key.len) {
+				keyless += f->val.len + 1;
 				continue;
+			}
 			const struct name_slot *ns = view_field_name(&w->v, f);
-			if (ns && ns->key && (consumed(ns->key) || (ns->key == K_SUBJ && subj_written)) &&
-			    !(ns->key == K_SADDR && !sa_decoded(g)))
-				continue;
-			if (!keyset_add(&ks, f->key.p, f->key.len))
+			if ((ns && skip[ns->key]) || !keyset_add(&ks, f->key.p, f->key.len))
 				continue;
 			data_open(j, &open);
-			jsonw_key(j, f->key.p, f->key.len);
-			write_data_value(w, g, f, ns);
+			struct strv v = data_value(w, g, f, ns);
+			jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
 		}
-		write_keyless(w, r, &ks, &open);
+		if (keyless)
+			write_keyless(w, r, keyless, &ks, &open);
 	}
 	if (g->have_sa) {
 		if (!open) {
-			JSONW_KEY(j, "data");
-			jsonw_object_begin(j);
+			JSONW_FRAG(j, OPEN_OBJ("data"), 1);
 			open = true;
 		}
-		JSONW_KEY(j, "socket");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("socket"), 1);
 		kv_strz(j, "family", g->sa.family_name);
 		if (g->sa.addr[0])
 			kv_strz(j, "addr", g->sa.addr);
@@ -1039,8 +1111,7 @@ static void write_error(struct jsonw *j, const char *const *warn, size_t n)
 		memcpy(buf + len, warn[i], strlen(warn[i]));
 		len += strlen(warn[i]);
 	}
-	JSONW_KEY(j, "error");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("error"), 1);
 	kv_str(j, "message", (struct strv){buf, len});
 	jsonw_object_end(j);
 }
@@ -1062,18 +1133,18 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	int outcome = outcome_of(w);
 	gather_people(w, g, &people, &sum);
 	struct strv msg = {0};
+	event_date(w, g->primary->hdr.sec);
 	if (o->message)
-		msg = message_text(&w->v, &sum, outcome);
+		msg = message_text(&w->v, &sum, outcome,
+				   w->ts_ok ? w->ts_date + w->ts_len - 8 : "??:??:??");
 
-	jsonw_object_begin(j);
 	write_timestamp(w, &g->primary->hdr);
 	if (msg.len)
 		kv_str(j, "message", msg);
 	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
 	if (g->primary->hdr.node.len) {
-		JSONW_KEY(j, "host");
-		jsonw_object_begin(j);
-		kv_str(j, "name", g->primary->hdr.node);
+		JSONW_FRAG(j, OPEN_OBJ("host") "\"name\":", 1);
+		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
 		jsonw_object_end(j);
 	}
 	write_process(w, g);
@@ -1089,9 +1160,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			write_error(j, warn, nwarn);
 	}
 
-	JSONW_KEY(j, "auditd");
-	jsonw_object_begin(j);
-	kv_str(j, "message_type", g->type_lower);
+	JSONW_FRAG(j, OPEN_OBJ("auditd") "\"message_type\":", 1);
+	jsonw_string(j, g->type_lower.p, g->type_lower.len);
 	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, ev->serial);
 	kv_strz(j, "result", outcome == 1 ? "success" : outcome == 0 ? "fail" : "unknown");
@@ -1103,11 +1173,9 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "session", w->v.slot[K_SES]->val);
 	}
 	kv_strz(j, "event_kind", g->rule->event_kind);
-	JSONW_KEY(j, "summary");
-	jsonw_object_begin(j);
+	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
 	if (sum.actor[0].len || sum.actor[1].len) {
-		JSONW_KEY(j, "actor");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("actor"), 1);
 		if (sum.actor[0].len)
 			kv_str(j, "primary", sum.actor[0]);
 		if (sum.actor[1].len)
@@ -1116,8 +1184,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	}
 	kv_strz(j, "action", g->action);
 	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
-		JSONW_KEY(j, "object");
-		jsonw_object_begin(j);
+		JSONW_FRAG(j, OPEN_OBJ("object"), 1);
 		if (sum.object[0].len)
 			kv_str(j, "primary", sum.object[0]);
 		if (sum.object[1].len)
@@ -1138,9 +1205,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		/* Auditbeat's file.selinux, not ECS */
 		struct strv part[4];
 		if (interp_label(olabel.p, olabel.len, part) >= 4) {
-			JSONW_KEY(j, "file");
-			jsonw_object_begin(j);
-			write_selinux(j, "selinux", olabel);
+			JSONW_FRAG(j, OPEN_OBJ("file"), 1);
+			write_selinux(j, olabel);
 			jsonw_object_end(j);
 		}
 	}
@@ -1148,12 +1214,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	write_data(w, g, subj_written);
 	jsonw_object_end(j); /* auditd */
 
-	JSONW_KEY(j, "ecs");
-	jsonw_object_begin(j);
-	kv_strz(j, "version", "8.11.0");
-	jsonw_object_end(j);
-	jsonw_object_end(j);
-	jsonw_raw(j, "\n", 1);
+	/* ends the document, and the line */
+	JSONW_FRAG(j, OPEN_OBJ("ecs") "\"version\":\"8.11.0\"}}\n", -1);
 
 	if (jsonw_failed(j))
 		return -1;

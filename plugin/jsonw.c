@@ -121,15 +121,15 @@ static inline void store_tail(char *d, const unsigned char *s, size_t k)
 }
 
 #ifdef __SSE2__
-/* Bit i set when s[i] (of 16) is not plain. A signed compare with 0x20 is
- * true for controls and for every byte >= 0x80 at once. */
+/* Bit i set when s[i] (of 16) is not plain. Adding 1 turns 0x7f into 0x80,
+ * so one signed compare with 0x21 is true for controls, 0x7f and every byte
+ * >= 0x80 at once. */
 static inline unsigned special_mask16(__m128i x)
 {
-	__m128i lt = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+	__m128i lt = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(x, _mm_set1_epi8(1)));
 	__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
 	__m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
-	__m128i d = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lt, q), _mm_or_si128(b, d)));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(lt, _mm_or_si128(q, b)));
 }
 #endif
 
@@ -405,6 +405,47 @@ void jsonw__close(struct jsonw *w, char c)
 	value_done(w);
 }
 
+void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open)
+{
+	if (w->failed || !n)
+		return;
+	if (w->depth + open < 0 || w->depth + open > JSONW_MAX_DEPTH) {
+		fail(w);
+		return;
+	}
+	char *p = reserve(w, n + 1);
+	if (!p)
+		return;
+	p = put_comma(w, p);
+	memcpy(p, s, n);
+	commit(w, p + n);
+	w->depth += open;
+	w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
+}
+
+char *jsonw_span_begin(struct jsonw *w, size_t bound)
+{
+	char *p;
+	/* the comma, the run and the NUL */
+	if (__builtin_expect(bound < 4096 && w->len + bound + 2 <= w->lim, 1))
+		p = w->buf + w->len;
+	else if (!(p = reserve(w, bound < SIZE_MAX / 2 ? bound + 1 : SIZE_MAX)))
+		return NULL;
+	return put_comma(w, p);
+}
+
+
+
+void jsonw_span_end(struct jsonw *w, char *p, int open)
+{
+	if (w->depth + open < 0 || w->depth + open > JSONW_MAX_DEPTH) {
+		fail(w);
+		return;
+	}
+	commit(w, p);
+	w->depth += open;
+	w->comma = jsonw__frag_wants_comma(w, p[-1]);
+}
 
 /* ---- strings and keys */
 
@@ -417,9 +458,9 @@ static inline size_t escaped_bound(size_t len, size_t extra)
 	return 6 * len + extra;
 }
 
-/* [,]"escaped"[:] */
-static inline __attribute__((always_inline)) void
-write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
+/* [,]"escaped"[:], for any string: reserves the worst case and escapes. */
+static __attribute__((noinline)) void write_quoted(struct jsonw *w, const char *s, size_t len,
+						   bool key)
 {
 	if (!s)
 		len = 0;
@@ -442,9 +483,127 @@ write_quoted(struct jsonw *w, const char *s, size_t len, bool key)
 	commit(w, p);
 }
 
+/* Most keys and values are short and plain ("0", "root", "x86_64"). Below
+ * this length they are checked against one constant bound, loaded as one or
+ * two words, checked at once and stored whole: a leaf with no frame. */
+#define SHORT_MAX 16
+
+/* s[0..len) (len < SHORT_MAX) as two words: a, and b ending at s + len
+ * (the same word below 8 bytes, padded with plain bytes). */
+static inline void load_short(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (len >= 8) {
+		*a = load64(u);
+		*b = load64(u + len - 8);
+	} else {
+		*a = *b = load_tail(u, len); /* len 0 too: all padding */
+	}
+}
+
+/* Does either word hold a byte that is not plain? */
+static inline bool short_special(uint64_t a, uint64_t b)
+{
+#ifdef __SSE2__
+	return special_mask16(_mm_set_epi64x((long long)b, (long long)a)) != 0;
+#else
+	return word_has_special(a) || word_has_special(b);
+#endif
+}
+
+/* Stores what load_short() loaded at d; returns d + len. May store up to 8
+ * bytes past d + len. */
+static inline char *store_short(char *d, uint64_t a, uint64_t b, size_t len)
+{
+	memcpy(d, &a, 8);
+	if (len >= 8)
+		memcpy(d + len - 8, &b, 8);
+	return d + len;
+}
+
+/* Copies s[0..len) (len < SHORT_MAX) to d if nothing in it needs escaping;
+ * false if something does. May store up to 8 bytes past d + len. */
+static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
+{
+	uint64_t a, b;
+	load_short((const char *)s, len, &a, &b);
+	if (short_special(a, b))
+		return false;
+	store_short(d, a, b, len);
+	return true;
+}
+
+/* The fast path of [,]"s"[:]; false (nothing written) when s is long, needs
+ * escaping, or the buffer lacks room: then write_quoted() does it all. */
+static inline __attribute__((always_inline)) bool
+quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
+{
+	/* ',' '"' 15 bytes of text '"' ':' and the NUL (the 8-byte stores of a
+	 * shorter text end within it) */
+	if (!(len < SHORT_MAX && w->len + SHORT_MAX + 4 <= w->lim))
+		return false;
+	char *p = put_comma(w, w->buf + w->len);
+	*p++ = '"';
+	if (!copy_short_plain(p, (const unsigned char *)s, len))
+		return false;
+	p += len;
+	*p++ = '"';
+	if (key) {
+		*p++ = ':';
+		w->comma = false;
+	} else {
+		value_done(w);
+	}
+	commit(w, p);
+	return true;
+}
+
+char *jsonw_span_str(char *p, const char *s, size_t len)
+{
+	*p++ = '"';
+	/* jsonw_str_bound() leaves room for copy_short_plain()'s word stores */
+	if (len < SHORT_MAX && copy_short_plain(p, (const unsigned char *)s, len))
+		p += len;
+	else
+		p += escape_into(p, (const unsigned char *)s, len);
+	*p++ = '"';
+	return p;
+}
+
+/* Long, or something to escape: one piece at a time. */
+static __attribute__((noinline)) void member_slow(struct jsonw *w, const char *key, size_t klen,
+						  const char *s, size_t len)
+{
+	jsonw_key(w, key, klen);
+	jsonw_string(w, s, len);
+}
+
+void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len)
+{
+	/* ',' '"' 15 bytes of key '":"' 15 bytes of value '"' and the NUL (the
+	 * word stores of shorter ones end within it) */
+	if (__builtin_expect(!(key && s && klen < SHORT_MAX && len < SHORT_MAX &&
+			       w->len + 2 * SHORT_MAX + 6 <= w->lim), 0))
+		return member_slow(w, key, klen, s, len);
+	uint64_t ka, kb, va, vb;
+	load_short(key, klen, &ka, &kb);
+	load_short(s, len, &va, &vb);
+	if (short_special(ka, va) || ((klen | len) >= 8 && short_special(kb, vb)))
+		return member_slow(w, key, klen, s, len);
+	char *p = put_comma(w, w->buf + w->len);
+	*p++ = '"';
+	p = store_short(p, ka, kb, klen);
+	memcpy(p, "\":\"", 3);
+	p = store_short(p + 3, va, vb, len);
+	*p++ = '"';
+	value_done(w);
+	commit(w, p);
+}
+
 void jsonw_key(struct jsonw *w, const char *key, size_t len)
 {
-	write_quoted(w, key, len, true);
+	if (!key || !quoted_short(w, key, len, true))
+		write_quoted(w, key, len, true);
 }
 
 void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
@@ -464,11 +623,13 @@ void jsonw_key_plain(struct jsonw *w, const char *key, size_t len)
 
 void jsonw_keyz(struct jsonw *w, const char *key)
 {
-	write_quoted(w, key, key ? strlen(key) : 0, true);
+	jsonw_key(w, key, key ? strlen(key) : 0);
 }
 
 void jsonw_string(struct jsonw *w, const char *s, size_t len)
 {
+	if (__builtin_expect(s && quoted_short(w, s, len, false), 1))
+		return;
 	if (!s)
 		jsonw_null(w);
 	else

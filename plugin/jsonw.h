@@ -127,6 +127,65 @@ static inline void jsonw_key_lit(struct jsonw *w, const char *key, size_t len)
 }
 #define JSONW_KEY(w, lit) jsonw_key_lit((w), "" lit "", sizeof(lit) - 1)
 
+/* A run of JSON the caller composed in advance (usually a literal, via
+ * JSONW_FRAG), copied as it is after the comma it may need: the fixed parts
+ * of a document go out in one copy instead of key by key. It must be valid
+ * where it goes and begin with a key or a value (never a closer); it may end
+ * inside containers it opened ("\"user\":{\"id\":") or close some it did
+ * not open. open: the containers it opens minus those it closes. Nothing in
+ * it is escaped: for the writer's own names and values only. */
+void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open);
+
+/* After a run ending in '{', '[' or ':' the next item takes no comma. */
+static inline bool jsonw__frag_wants_comma(const struct jsonw *w, char last)
+{
+	return w->depth > 0 && last != '{' && last != '[' && last != ':';
+}
+
+static inline void jsonw_frag(struct jsonw *w, const char *s, size_t n, int open)
+{
+	/* ',' the run and the NUL */
+	if (__builtin_expect(n && w->len + n + 2 <= w->lim &&
+				     (unsigned)(w->depth + open) <= JSONW_MAX_DEPTH, 1)) {
+		char *p = w->buf + w->len;
+		*p = ',';
+		p += w->comma;
+		__builtin_memcpy(p, s, n);
+		p[n] = '\0';
+		w->len = (size_t)(p + n - w->buf);
+		w->depth += open;
+		w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
+	} else {
+		jsonw__frag(w, s, n, open);
+	}
+}
+#define JSONW_FRAG(w, lit, open) jsonw_frag((w), "" lit "", sizeof(lit) - 1, (open))
+
+/* In-place runs, for members whose shape is fixed but which hold strings
+ * (an ECS user: "user":{"id":"..","name":".."}): one reservation and one
+ * commit for the whole run instead of one per piece.
+ *   char *p = jsonw_span_begin(w, bound);  (NULL once failed: skip the run)
+ *   copy fixed pieces to p; p = jsonw_span_str(p, s, len) for strings;
+ *   jsonw_span_end(w, p, open);
+ * bound must cover every piece: its length for a fixed one,
+ * jsonw_str_bound(len) for a string. The run follows jsonw_frag()'s rules
+ * (valid where it goes, begins with a key or a value; open as there). */
+static inline size_t jsonw_str_bound(size_t len)
+{
+	/* the quotes, 6 bytes per byte escaped and 8 to spare for word stores;
+	 * saturates far below SIZE_MAX, so a few bounds add up without
+	 * overflowing and an impossible one fails the reservation */
+	return len < SIZE_MAX / 64 ? 6 * len + 10 : SIZE_MAX / 8;
+}
+char *jsonw_span_begin(struct jsonw *w, size_t bound);
+/* "s", escaped like jsonw_string() (s may not be NULL); returns the new end. */
+char *jsonw_span_str(char *p, const char *s, size_t len);
+void jsonw_span_end(struct jsonw *w, char *p, int open);
+
+/* A key and its string value, both escaped: jsonw_key() then
+ * jsonw_string(), in one call (most members are short strings). */
+void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len);
+
 /* A NULL s is written as null. Embedded NULs are fine with the explicit
  * length (they become \u0000). */
 void jsonw_string(struct jsonw *w, const char *s, size_t len);

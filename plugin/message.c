@@ -15,22 +15,20 @@ static void put(struct sbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void puts_(struct sbuf *b, const char *s)
+/* s a literal, or a choice of literals: its length folds at compile time */
+static inline void puts_(struct sbuf *b, const char *s)
 {
 	put(b, s, strlen(s));
 }
 
-struct strv message_text(struct view *v, const struct summary *s, int outcome)
+struct strv message_text(struct view *v, const struct summary *s, int outcome, const char *when)
 {
-	size_t cap = 64 + strlen(v->action) + s->actor[0].len + s->actor[1].len + s->object[0].len +
+	size_t action_len = strlen(v->action);
+	size_t cap = 64 + action_len + s->actor[0].len + s->actor[1].len + s->object[0].len +
 		     s->how.len;
 	struct sbuf b = {arena_alloc(&v->arena, cap), 0, cap};
-	char utc[INTERP_UTC_LEN];
-	const char *when = "??:??:??";
-	if (interp_utc(v->primary->hdr.sec, utc))
-		when = utc + strlen(utc) - 8; /* HH:MM:SS */
 	puts_(&b, "At ");
-	puts_(&b, when);
+	put(&b, when, 8);
 	if (s->actor[0].len) {
 		puts_(&b, " ");
 		put(&b, s->actor[0].p, s->actor[0].len);
@@ -44,7 +42,7 @@ struct strv message_text(struct view *v, const struct summary *s, int outcome)
 	if (outcome >= 0)
 		puts_(&b, outcome ? " successfully" : " unsuccessfully");
 	puts_(&b, " ");
-	puts_(&b, v->action);
+	put(&b, v->action, action_len);
 	if (s->object[0].len) {
 		puts_(&b, " ");
 		put(&b, s->object[0].p, s->object[0].len);

@@ -11,7 +11,8 @@
 #include "view.h"
 
 /* The sentence, in the view's arena (valid until the next event). outcome:
- * 1 success, 0 failure, -1 unknown. */
-struct strv message_text(struct view *v, const struct summary *s, int outcome);
+ * 1 success, 0 failure, -1 unknown; when: the event's time of day, "HH:MM:SS"
+ * (the caller has it formatted already). */
+struct strv message_text(struct view *v, const struct summary *s, int outcome, const char *when);
 
 #endif

@@ -120,6 +120,31 @@ static void check_string(const uint8_t *s, size_t n)
 	CHECK(one.len == e + 4);
 	CHECK(memcmp(one.buf + 2, esc, e) == 0);
 
+	/* the other writers of strings agree: {S:S} by jsonw_member, [S] as
+	 * a span */
+	jsonw_reset(&one);
+	jsonw_object_begin(&one);
+	jsonw_member(&one, (const char *)s, n, (const char *)s, n);
+	jsonw_object_end(&one);
+	check_output(&one);
+	CHECK(one.len == 2 * e + 7);
+	CHECK(memcmp(one.buf + 2, esc, e) == 0 && memcmp(one.buf + e + 5, esc, e) == 0);
+
+	jsonw_reset(&one);
+	char *sp = jsonw_span_begin(&one, jsonw_str_bound(n) + 2);
+	CHECK(sp);
+	*sp++ = '[';
+	sp = jsonw_span_str(sp, (const char *)s, n);
+	*sp++ = ']';
+	jsonw_span_end(&one, sp, 0);
+	check_output(&one);
+	CHECK(one.len == e + 4);
+	CHECK(memcmp(one.buf + 2, esc, e) == 0);
+
+	jsonw_reset(&one);
+	jsonw_array_begin(&one);
+	jsonw_string(&one, (const char *)s, n);
+	jsonw_array_end(&one);
 	if (utf8_valid(s, n)) {
 		json_object *a = parse_all(one.buf, one.len);
 		json_object *v = json_object_array_get_idx(a, 0);
@@ -182,6 +207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		/* every other op writes one value; inside an object, keyed by s */
+		if ((op & 15) == 8 && in_object[depth - 1]) {
+			jsonw_member(&w, (const char *)s, n, (const char *)s, n);
+			continue;
+		}
 		if (in_object[depth - 1])
 			jsonw_key(&w, (const char *)s, n);
 		switch (op & 7) {

@@ -945,6 +945,136 @@ static void test_property_random_strings(void **state)
 	assert_true(invalid_inputs > PROP_ITERATIONS / 4);
 }
 
+/* ------------------------------------------------ runs and short strings */
+
+/* Fixed runs: commas before them, nesting and commas after them as if
+ * written piece by piece; a run that opens too deep or closes what was not
+ * open fails the writer. */
+static void test_frag(void **state)
+{
+	struct jsonw *w = *state;
+
+	JSONW_FRAG(w, "{\"a\":", 1);
+	jsonw_int(w, 1);
+	JSONW_FRAG(w, "\"b\":{\"c\":[", 2);
+	jsonw_int(w, 2);
+	JSONW_FRAG(w, "\"x\"", 0);
+	jsonw_array_end(w);
+	JSONW_FRAG(w, "\"d\":true}", -1);
+	JSONW_FRAG(w, "\"e\":[]}\n", -1);
+	expect_out(w, "{\"a\":1,\"b\":{\"c\":[2,\"x\"],\"d\":true},\"e\":[]}\n");
+	assert_int_equal(w->depth, 0);
+
+	/* top-level runs take no comma */
+	jsonw_reset(w);
+	JSONW_FRAG(w, "{}", 0);
+	JSONW_FRAG(w, "[1]", 0);
+	expect_out(w, "{}[1]");
+
+	jsonw_reset(w);
+	JSONW_FRAG(w, "}", -1);
+	assert_true(jsonw_failed(w));
+	assert_int_equal(w->len, 0);
+
+	jsonw_reset(w);
+	for (int i = 0; i < JSONW_MAX_DEPTH - 1; i++)
+		jsonw_array_begin(w);
+	JSONW_FRAG(w, "[[", 2);
+	assert_true(jsonw_failed(w));
+	assert_int_equal(w->len, JSONW_MAX_DEPTH - 1);
+}
+
+/* A run with strings in it: escaped like jsonw_string(), one commit. */
+static void test_span(void **state)
+{
+	struct jsonw *w = *state;
+
+	jsonw_object_begin(w);
+	jsonw_keyz(w, "k");
+	jsonw_int(w, 0);
+	char *p = jsonw_span_begin(w, 6 + jsonw_str_bound(3) + jsonw_str_bound(1));
+	assert_non_null(p);
+	memcpy(p, "\"u\":{", 5);
+	p = jsonw_span_str(p + 5, "a\"b", 3);
+	*p++ = ':';
+	p = jsonw_span_str(p, "\x01", 1);
+	jsonw_span_end(w, p, 1);
+	jsonw_keyz(w, "v");
+	jsonw_int(w, 1);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	expect_out(w, "{\"k\":0,\"u\":{\"a\\\"b\":\"\\u0001\",\"v\":1}}");
+
+	/* an impossible bound fails the writer, and it stays failed */
+	jsonw_reset(w);
+	jsonw_array_begin(w);
+	assert_null(jsonw_span_begin(w, jsonw_str_bound(SIZE_MAX / 2) + 2));
+	assert_true(jsonw_failed(w));
+	assert_null(jsonw_span_begin(w, 1));
+}
+
+/* Strings around the fast paths' 8- and 16-byte limits, plain or with one
+ * byte to escape at each place, each in a buffer of its own size (so that
+ * AddressSanitizer sees any read past it), through every writer of
+ * strings: jsonw_string, jsonw_key, jsonw_member (as key and as value) and
+ * jsonw_span_str. */
+static void test_short_strings(void **state)
+{
+	struct jsonw *w = *state;
+	static const unsigned char specials[] = {'"', '\\', 0x01, 0x1f, 0x7f, 0x80, 0xff, 0};
+	char want[1024];
+
+	for (size_t n = 0; n <= 20; n++) {
+		for (size_t at = 0; at <= n; at++) {
+			for (size_t k = 0; k < sizeof(specials); k++) {
+				if (at == n && k)
+					break; /* at == n: the plain string, once */
+				unsigned char *s = malloc(n ? n : 1);
+				assert_non_null(s);
+				for (size_t i = 0; i < n; i++)
+					s[i] = (unsigned char)('a' + i);
+				if (at < n)
+					s[at] = specials[k];
+				const char *cs = (const char *)s;
+
+				jsonw_reset(w);
+				jsonw_object_begin(w);
+				jsonw_key(w, cs, n);
+				jsonw_string(w, cs, n);
+				jsonw_member(w, cs, n, cs, n);
+				jsonw_member(w, "k", 1, cs, n);
+				char *p = jsonw_span_begin(w, 2 * jsonw_str_bound(n) + 1);
+				assert_non_null(p);
+				p = jsonw_span_str(p, cs, n);
+				*p++ = ':';
+				p = jsonw_span_str(p, cs, n);
+				jsonw_span_end(w, p, 0);
+				jsonw_object_end(w);
+
+				/* {S:S,S:S,"k":S,S:S} */
+				char *q = want;
+				*q++ = '{';
+				for (int m = 0; m < 4; m++) {
+					if (m)
+						*q++ = ',';
+					if (m == 2)
+						q += sprintf(q, "\"k\"");
+					else
+						q = ref_quoted(q, s, n);
+					*q++ = ':';
+					q = ref_quoted(q, s, n);
+				}
+				*q++ = '}';
+				free(s);
+				assert_false(jsonw_failed(w));
+				assert_int_equal(w->depth, 0);
+				assert_int_equal(w->len, (size_t)(q - want));
+				assert_memory_equal(w->buf, want, w->len);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1096,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbalanced_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_property_random_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_span, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_strings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
