@@ -213,6 +213,114 @@ static const char *value_end(const char *p, const char *end)
 	return find2(p, end, ' ', ' ');
 }
 
+/* --- the common case: plain fields, a window at a time ------------------- */
+
+/* The marks among 16 bytes, as bits: the bytes that end plain keys and
+ * values (' ', '=', '"'), and '\n', which split() takes as a separator. */
+static inline unsigned marks16(const char *p)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* ' ' (0x20) and '"' (0x22) differ in one bit */
+	__m128i sp_dq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('"'));
+	__m128i eq_nl = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(sp_dq, eq_nl));
+#else
+	unsigned m = 0;
+	for (int i = 0; i < 16; i++)
+		m |= (unsigned)(p[i] == ' ' || p[i] == '=' || p[i] == '"' || p[i] == '\n') << i;
+	return m;
+#endif
+}
+
+/* The marks in [p, p + n), n <= 64, as bits, never reading past p + n: a
+ * short window is read in 16-byte steps, the last one overlapping the one
+ * before it, and under 16 bytes from a copy. */
+static uint64_t marks_window(const char *p, size_t n)
+{
+	if (n == 64)
+		return marks16(p) | (uint64_t)marks16(p + 16) << 16 |
+		       (uint64_t)marks16(p + 32) << 32 | (uint64_t)marks16(p + 48) << 48;
+	if (n < 16) {
+		char tmp[16] = {0};
+		memcpy(tmp, p, n);
+		return marks16(tmp);
+	}
+	uint64_t m = 0;
+	for (size_t o = 0; o < n; o += 16) {
+		size_t at = o + 16 <= n ? o : n - 16;
+		m |= (uint64_t)marks16(p + at) << at;
+	}
+	return m;
+}
+
+/* The first mark in m that is the byte c, as an address from base, or NULL;
+ * the marks before it are dropped from m. */
+static inline const char *next_mark(const char *base, uint64_t *m, char c)
+{
+	for (; *m; *m &= *m - 1) {
+		const char *q = base + __builtin_ctzll(*m);
+		if (*q == c)
+			return q;
+	}
+	return NULL;
+}
+
+/* The bytes that open a quoted or braced value (see value_end()). */
+static const bool opens_value[256] = {['"'] = true, ['\''] = true, ['{'] = true};
+
+/* Takes the plain fields from key start p on, the bulk of every record:
+ * key=value or key="value", one space apart, inside the 64 bytes from p (one
+ * mask of marks). They come out exactly as split() below would make them,
+ * with a mark lookup per key and value instead of a search. Returns where it
+ * stopped: p itself when the field there is not plain (split() takes it
+ * on), else the end of the last value taken, before its separator. */
+static const char *plain_fields(struct splitter *s, const char *p, const char *end,
+				long *last_bare)
+{
+	const char *base = p, *wend = end - p > 64 ? p + 64 : end;
+	uint64_t m = marks_window(p, (size_t)(wend - p));
+	struct field *f = s->out + s->n, *const first = f, *const fend = s->out + s->max;
+
+	while (m && f < fend) {
+		/* the key: up to '=', its first mark */
+		const char *eq = base + __builtin_ctzll(m), *v = eq + 1, *ve;
+		if (*eq != '=')
+			break;
+		m &= m - 1;
+		if (v < wend && *v == '"') {
+			m &= m - 1; /* the opening quote */
+			const char *q = next_mark(base, &m, '"');
+			if (!q)
+				break;
+			m &= m - 1;
+			ve = q + 1;
+		} else if (v < wend && opens_value[(unsigned char)*v]) {
+			break;
+		} else {
+			ve = next_mark(base, &m, ' ');
+			if (!ve && wend != end)
+				break; /* it may run on past the window */
+			if (!ve)
+				ve = end;
+		}
+		*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
+		/* one space, then the next key (a second space or '\n' is a mark
+		 * where the key should start: split() takes those) */
+		if (ve == wend || *ve != ' ')
+			break;
+		m &= m - 1;
+		p = ve + 1;
+	}
+	if (f == first)
+		return p;
+	struct strv last = f[-1].val;
+	s->n = (size_t)(f - s->out);
+	*last_bare = last.len && *last.p != '"' ? (long)s->n - 1 : -1;
+	return last.p + last.len;
+}
+
 static void split(struct splitter *s, const char *p, const char *end, bool nested)
 {
 	long last_bare = -1; /* the last field added, if its value is bare */
@@ -225,6 +333,14 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			p++;
 		if (p >= end)
 			break;
+		/* most fields are plain; the rest of the loop is for the others */
+		if (!prefix_old) {
+			const char *q = plain_fields(s, p, end, &last_bare);
+			if (q != p) {
+				p = q;
+				continue;
+			}
+		}
 		const char *k = p;
 		p = find2(p, end, '=', ' ');
 		if (p >= end || *p == ' ') {
