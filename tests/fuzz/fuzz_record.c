@@ -1,7 +1,7 @@
 /* libFuzzer harness for the record parser (plugin/record.c): any bytes as
  * one line. A parsed header and every field must lie inside the line; the
- * field count never exceeds the room given; and the fields are exactly those
- * of the previous splitter (split_reference.c), kept as the oracle.
+ * field count never exceeds the room given; and header and fields are exactly
+ * those of the previous parser (record_reference.c), kept as the oracle.
  *
  * Build and run: README.md, "Fuzzing" (CC=clang cmake -DBUILD_FUZZERS=ON,
  * target fuzzers, ctest -L fuzz: tests/fuzz/run.sh, seeds from tests/data by
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "record.h"
-#include "split_reference.c" /* the oracle: one translation unit, no build change */
+#include "record_reference.c" /* the oracle: one translation unit, no build change */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,13 +50,37 @@ static size_t split_checked(struct strv text, struct field *f, size_t max)
 	return n;
 }
 
+static bool same_at(struct strv a, struct strv b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p);
+}
+
+/* record_parse_header() against the reference: the same verdict, and every
+ * part the same. */
+static int header_checked(const char *line, size_t size, struct record_hdr *h)
+{
+	struct record_hdr r;
+	int rc = record_parse_header(line, size, h);
+
+	check(rc == ref_parse_header(line, size, &r), "same verdict as the reference");
+	if (rc == 0) {
+		check(h->type == r.type && h->sec == r.sec && h->msec == r.msec &&
+			      h->serial == r.serial,
+		      "same numbers as the reference");
+		check(same_at(h->type_name, r.type_name) && same_at(h->node, r.node) &&
+			      same_at(h->body, r.body) && same_at(h->enriched, r.enriched),
+		      "same parts as the reference");
+	}
+	return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *line = (const char *)data;
 	struct record_hdr h;
 	struct field f[64];
 
-	if (record_parse_header(line, size, &h) == 0) {
+	if (header_checked(line, size, &h) == 0) {
 		check(INSIDE(h.type_name, line, size), "type name inside");
 		check(INSIDE(h.node, line, size), "node inside");
 		check(INSIDE(h.body, line, size), "body inside");

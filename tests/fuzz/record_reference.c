@@ -1,8 +1,11 @@
-/* The field splitter of plugin/record.c before the bitmask scanner (commit
- * c8c7cf5), kept verbatim but for the ref_ prefix as the oracle for
- * differential fuzzing: fuzz_record.c checks that record_fields() splits every
- * input exactly as ref_record_fields() does. Not part of the daemon; included
- * by the harness only. Do not "fix" it: it defines the expected behaviour. */
+/* The header parser and the field splitter of plugin/record.c as they were
+ * before they were made faster (commit c8c7cf5), kept verbatim but for the
+ * ref_ prefix as the oracle for differential fuzzing: fuzz_record.c checks
+ * that record_parse_header() and record_fields() give exactly what
+ * ref_parse_header() and ref_record_fields() give, on every input. Not part
+ * of the daemon; included by the harness only. Do not "fix" it: it defines
+ * the expected behaviour. (The type number comes from record_type_number()
+ * in both: its cache is covered by the unit tests.) */
 #include <stdbool.h>
 #include <string.h>
 
@@ -11,6 +14,81 @@
 #endif
 
 #include "record.h"
+
+static bool ref_starts(const char *p, const char *end, const char *lit, size_t n)
+{
+	return (size_t)(end - p) >= n && !memcmp(p, lit, n);
+}
+
+static bool ref_parse_u(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	while (p < end && *p >= '0' && *p <= '9') {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return false;
+		p++;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+static int ref_parse_header(const char *line, size_t len, struct record_hdr *h)
+{
+	const char *p = line, *end = line + len;
+	uint64_t v;
+
+	memset(h, 0, sizeof(*h));
+	if (ref_starts(p, end, "node=", 5)) {
+		p += 5;
+		h->node.p = p;
+		while (p < end && *p != ' ')
+			p++;
+		h->node.len = (size_t)(p - h->node.p);
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (!ref_starts(p, end, "type=", 5))
+		return -1;
+	p += 5;
+	h->type_name.p = p;
+	while (p < end && *p != ' ')
+		p++;
+	h->type_name.len = (size_t)(p - h->type_name.p);
+	if (h->type_name.len == 0)
+		return -1;
+	while (p < end && *p == ' ')
+		p++;
+	if (!ref_starts(p, end, "msg=audit(", 10))
+		return -1;
+	p += 10;
+	if (!ref_parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+		return -1;
+	if (!ref_parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
+		return -1;
+	h->msec = (uint32_t)v;
+	if (!ref_parse_u(&p, end, UINT32_MAX, &v) || !ref_starts(p, end, "):", 2))
+		return -1;
+	h->serial = (uint32_t)v;
+	p += 2;
+	while (p < end && *p == ' ')
+		p++;
+
+	const char *sep = memchr(p, RECORD_ENRICHED_SEP, (size_t)(end - p));
+	h->body.p = p;
+	h->body.len = (size_t)((sep ? sep : end) - p);
+	if (sep) {
+		h->enriched.p = sep + 1;
+		h->enriched.len = (size_t)(end - sep - 1);
+	}
+	h->type = record_type_number(h->type_name.p, h->type_name.len);
+	return 0;
+}
 
 /* The first byte in [p, end) that is a or b, or end. Keys and bare values
  * are short but records are long: 16 bytes per step (SSE2) while 16 are
