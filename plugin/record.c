@@ -3,6 +3,8 @@
 #include <libaudit.h>
 #include <string.h>
 
+#include "loadword.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -12,18 +14,28 @@
 #define TYPE_CACHE_SIZE 512 /* power of two; libaudit knows ~250 names */
 #define TYPE_NAME_MAX 32
 
+/* A name is looked up by its first 16 bytes as two words (zero past its
+ * end), which hold the whole of nearly every name: a hash and a compare of
+ * two words, no byte loop. */
+struct type_key {
+	uint64_t w[2];
+};
+
 static struct {
+	struct type_key key;
 	char name[TYPE_NAME_MAX];
 	uint8_t len;
 	int type;
 } type_cache[TYPE_CACHE_SIZE];
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static struct type_key type_key(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (struct type_key){{load_upto8(s, n), n > 8 ? load_upto8(s + 8, n - 8) : 0}};
+}
+
+static uint32_t type_hash(struct type_key k, size_t n)
+{
+	return (uint32_t)(((k.w[0] ^ (k.w[1] * 31) ^ n) * 0x9E3779B97F4A7C15ull) >> 40);
 }
 
 static int type_from_libaudit(const char *name, size_t len)
@@ -46,17 +58,21 @@ int record_type_number(const char *name, size_t len)
 {
 	if (len == 0 || len >= TYPE_NAME_MAX)
 		return 0;
-	uint32_t h = hash_bytes(name, len);
+	struct type_key k = type_key(name, len);
+	uint32_t h = type_hash(k, len);
 	for (uint32_t i = 0; i < 8; i++) {
 		size_t slot = (h + i) & (TYPE_CACHE_SIZE - 1);
 		if (type_cache[slot].len == 0) {
 			int t = type_from_libaudit(name, len);
+			type_cache[slot].key = k;
 			memcpy(type_cache[slot].name, name, len);
 			type_cache[slot].len = (uint8_t)len;
 			type_cache[slot].type = t;
 			return t;
 		}
-		if (type_cache[slot].len == len && !memcmp(type_cache[slot].name, name, len))
+		if (type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
+		    type_cache[slot].key.w[1] == k.w[1] &&
+		    (len <= 16 || !memcmp(type_cache[slot].name + 16, name + 16, len - 16)))
 			return type_cache[slot].type;
 	}
 	/* a neighbourhood full of other names (hostile input): no caching */
@@ -65,18 +81,65 @@ int record_type_number(const char *name, size_t len)
 
 /* --- header --------------------------------------------------------------- */
 
+/* The first byte in [p, end) that is a or b, or end: 16 bytes per step
+ * (SSE2) while 16 are left, never reading past end. */
+static inline const char *find2(const char *p, const char *end, char a, char b)
+{
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+
 static bool starts(const char *p, const char *end, const char *lit, size_t n)
 {
 	return (size_t)(end - p) >= n && !memcmp(p, lit, n);
 }
 
-static bool parse_u(const char **pp, const char *end, uint64_t max, uint64_t *out)
+/* How many of the 16 bytes at p are digits before the first that is not
+ * (16 if all are). */
+static inline unsigned digit_run16(const char *p)
+{
+#ifdef __SSE2__
+	__m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)p),
+				 _mm_set1_epi8('0'));
+	__m128i digit = _mm_cmpeq_epi8(_mm_subs_epu8(d, _mm_set1_epi8(9)), _mm_setzero_si128());
+	return (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(digit));
+#else
+	unsigned n = 0;
+	while (n < 16 && p[n] >= '0' && p[n] <= '9')
+		n++;
+	return n;
+#endif
+}
+
+/* The n digits at p (1 <= n <= 8, 8 bytes readable) as a number, SWAR: the
+ * digits are shifted to the top, so the bytes below them read as leading
+ * zeros, and pairs, quads and then all eight are combined by multiplying. */
+static inline uint32_t digits8(const char *p, unsigned n)
+{
+	uint64_t v = load64(p) << (8 * (8 - n));
+	v = (v & 0x0F0F0F0F0F0F0F0Full) * 2561 >> 8;
+	v = (v & 0x00FF00FF00FF00FFull) * 6553601 >> 16;
+	return (uint32_t)((v & 0x0000FFFF0000FFFFull) * 42949672960001ull >> 32);
+}
+
+/* A number of 16 digits or more: digit by digit, stopping at max. */
+static bool parse_u_long(const char **pp, const char *end, uint64_t max, uint64_t *out)
 {
 	const char *p = *pp;
 	uint64_t v = 0;
 
-	if (p >= end || *p < '0' || *p > '9')
-		return false;
 	while (p < end && *p >= '0' && *p <= '9') {
 		v = v * 10 + (uint64_t)(*p - '0');
 		if (v > max)
@@ -84,6 +147,32 @@ static bool parse_u(const char **pp, const char *end, uint64_t max, uint64_t *ou
 		p++;
 	}
 	*pp = p;
+	*out = v;
+	return true;
+}
+
+/* The decimal number at *pp, at most max; *pp moves past it. */
+static inline bool parse_u(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp, *d = p;
+	char tmp[16];
+
+	if (end - p < 16) { /* near the end of the line: from a copy, zeros after */
+		memset(tmp, 0, sizeof(tmp));
+		memcpy(tmp, p, (size_t)(end - p));
+		d = tmp;
+	}
+	unsigned n = digit_run16(d);
+	if (n == 0)
+		return false;
+	if (n == 16)
+		return parse_u_long(pp, end, max, out);
+	/* under 16 digits cannot overflow, and the value never shrinks digit by
+	 * digit: one check against max at the end */
+	uint64_t v = n <= 8 ? digits8(d, n) : digits8(d, n - 8) * 100000000ull + digits8(d + n - 8, 8);
+	if (v > max)
+		return false;
+	*pp = p + n;
 	*out = v;
 	return true;
 }
@@ -97,8 +186,7 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 	if (starts(p, end, "node=", 5)) {
 		p += 5;
 		h->node.p = p;
-		while (p < end && *p != ' ')
-			p++;
+		p = find2(p, end, ' ', ' ');
 		h->node.len = (size_t)(p - h->node.p);
 		while (p < end && *p == ' ')
 			p++;
@@ -107,8 +195,7 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 		return -1;
 	p += 5;
 	h->type_name.p = p;
-	while (p < end && *p != ' ')
-		p++;
+	p = find2(p, end, ' ', ' ');
 	h->type_name.len = (size_t)(p - h->type_name.p);
 	if (h->type_name.len == 0)
 		return -1;
@@ -141,27 +228,6 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 }
 
 /* --- fields --------------------------------------------------------------- */
-
-/* The first byte in [p, end) that is a or b, or end. Keys and bare values
- * are short but records are long: 16 bytes per step (SSE2) while 16 are
- * left, never reading past end. */
-static inline const char *find2(const char *p, const char *end, char a, char b)
-{
-#ifdef __SSE2__
-	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-	while (end - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)));
-		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-#endif
-	while (p < end && *p != a && *p != b)
-		p++;
-	return p;
-}
 
 struct splitter {
 	struct field *out;
@@ -213,6 +279,114 @@ static const char *value_end(const char *p, const char *end)
 	return find2(p, end, ' ', ' ');
 }
 
+/* --- the common case: plain fields, a window at a time ------------------- */
+
+/* The marks among 16 bytes, as bits: the bytes that end plain keys and
+ * values (' ', '=', '"'), and '\n', which split() takes as a separator. */
+static inline unsigned marks16(const char *p)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* ' ' (0x20) and '"' (0x22) differ in one bit */
+	__m128i sp_dq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('"'));
+	__m128i eq_nl = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(sp_dq, eq_nl));
+#else
+	unsigned m = 0;
+	for (int i = 0; i < 16; i++)
+		m |= (unsigned)(p[i] == ' ' || p[i] == '=' || p[i] == '"' || p[i] == '\n') << i;
+	return m;
+#endif
+}
+
+/* The marks in [p, p + n), n <= 64, as bits, never reading past p + n: a
+ * short window is read in 16-byte steps, the last one overlapping the one
+ * before it, and under 16 bytes from a copy. */
+static uint64_t marks_window(const char *p, size_t n)
+{
+	if (n == 64)
+		return marks16(p) | (uint64_t)marks16(p + 16) << 16 |
+		       (uint64_t)marks16(p + 32) << 32 | (uint64_t)marks16(p + 48) << 48;
+	if (n < 16) {
+		char tmp[16] = {0};
+		memcpy(tmp, p, n);
+		return marks16(tmp);
+	}
+	uint64_t m = 0;
+	for (size_t o = 0; o < n; o += 16) {
+		size_t at = o + 16 <= n ? o : n - 16;
+		m |= (uint64_t)marks16(p + at) << at;
+	}
+	return m;
+}
+
+/* The first mark in m that is the byte c, as an address from base, or NULL;
+ * the marks before it are dropped from m. */
+static inline const char *next_mark(const char *base, uint64_t *m, char c)
+{
+	for (; *m; *m &= *m - 1) {
+		const char *q = base + __builtin_ctzll(*m);
+		if (*q == c)
+			return q;
+	}
+	return NULL;
+}
+
+/* The bytes that open a quoted or braced value (see value_end()). */
+static const bool opens_value[256] = {['"'] = true, ['\''] = true, ['{'] = true};
+
+/* Takes the plain fields from key start p on, the bulk of every record:
+ * key=value or key="value", one space apart, inside the 64 bytes from p (one
+ * mask of marks). They come out exactly as split() below would make them,
+ * with a mark lookup per key and value instead of a search. Returns where it
+ * stopped: p itself when the field there is not plain (split() takes it
+ * on), else the end of the last value taken, before its separator. */
+static const char *plain_fields(struct splitter *s, const char *p, const char *end,
+				long *last_bare)
+{
+	const char *base = p, *wend = end - p > 64 ? p + 64 : end;
+	uint64_t m = marks_window(p, (size_t)(wend - p));
+	struct field *f = s->out + s->n, *const first = f, *const fend = s->out + s->max;
+
+	while (m && f < fend) {
+		/* the key: up to '=', its first mark */
+		const char *eq = base + __builtin_ctzll(m), *v = eq + 1, *ve;
+		if (*eq != '=')
+			break;
+		m &= m - 1;
+		if (v < wend && *v == '"') {
+			m &= m - 1; /* the opening quote */
+			const char *q = next_mark(base, &m, '"');
+			if (!q)
+				break;
+			m &= m - 1;
+			ve = q + 1;
+		} else if (v < wend && opens_value[(unsigned char)*v]) {
+			break;
+		} else {
+			ve = next_mark(base, &m, ' ');
+			if (!ve && wend != end)
+				break; /* it may run on past the window */
+			if (!ve)
+				ve = end;
+		}
+		*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
+		/* one space, then the next key (a second space or '\n' is a mark
+		 * where the key should start: split() takes those) */
+		if (ve == wend || *ve != ' ')
+			break;
+		m &= m - 1;
+		p = ve + 1;
+	}
+	if (f == first)
+		return p;
+	struct strv last = f[-1].val;
+	s->n = (size_t)(f - s->out);
+	*last_bare = last.len && *last.p != '"' ? (long)s->n - 1 : -1;
+	return last.p + last.len;
+}
+
 static void split(struct splitter *s, const char *p, const char *end, bool nested)
 {
 	long last_bare = -1; /* the last field added, if its value is bare */
@@ -225,6 +399,14 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			p++;
 		if (p >= end)
 			break;
+		/* most fields are plain; the rest of the loop is for the others */
+		if (!prefix_old) {
+			const char *q = plain_fields(s, p, end, &last_bare);
+			if (q != p) {
+				p = q;
+				continue;
+			}
+		}
 		const char *k = p;
 		p = find2(p, end, '=', ' ');
 		if (p >= end || *p == ' ') {

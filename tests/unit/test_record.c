@@ -250,6 +250,28 @@ static void test_header_spacing_and_numbers(void **state)
 	                 0);
 	assert_true(h.sec == 1844674407370955161ull);
 	free(keep);
+
+	/* numbers of 8, 9, 15 and 16 digits (the fast path takes up to 15),
+	 * leading zeros past 16, and a header that ends within 16 bytes of a
+	 * number (read from a copy) */
+	assert_int_equal(parse("type=SYSCALL msg=audit(12345678.001:123456789): ", &h, &keep), 0);
+	assert_true(h.sec == 12345678ull && h.msec == 1 && h.serial == 123456789u);
+	free(keep);
+	assert_int_equal(parse("type=SYSCALL msg=audit(123456789012345.5:9): ", &h, &keep), 0);
+	assert_true(h.sec == 123456789012345ull && h.msec == 5 && h.serial == 9);
+	free(keep);
+	assert_int_equal(parse("type=SYSCALL msg=audit(1234567890123456.5:9): ", &h, &keep), 0);
+	assert_true(h.sec == 1234567890123456ull);
+	free(keep);
+	assert_int_equal(parse("type=SYSCALL msg=audit(00000000000000000000007.0000000000000000009:"
+	                       "000000000000000004294967295):",
+	                       &h, &keep),
+	                 0);
+	assert_true(h.sec == 7 && h.msec == 9 && h.serial == 4294967295u);
+	free(keep);
+	assert_int_equal(parse("type=EOE msg=audit(1.2:3):", &h, &keep), 0);
+	assert_true(h.sec == 1 && h.msec == 2 && h.serial == 3);
+	free(keep);
 }
 
 static void test_header_length_is_respected(void **state)
@@ -311,6 +333,8 @@ static void test_header_malformed(void **state)
 	    "type=SYSCALL msg=audit(1.000:18446744073709551617): x=1",
 	    "type=SYSCALL msg=audit(18446744073709551615.000:1): x=1", /* sec overflow */
 	    "type=SYSCALL msg=audit(99999999999999999999999.000:1): x=1",
+	    "type=SYSCALL msg=audit(1.00000000000000001000:1): x=1", /* msec > 999, zeros first */
+	    "type=SYSCALL msg=audit(1.000:000004294967296):", /* > 2^32-1, near the end */
 	    "type=SYSCALL msg=audit(1.000:1) x=1", /* no "):" */
 	    "type=SYSCALL msg=audit(1.000:1): ",   /* (valid; replaced below) */
 	    "type=SYSCALL msg=audit(1.000:1: x=1",
