@@ -324,6 +324,33 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 	}
 }
 
+/* Looks up the names of record r's raw fields into w->fns, then fills the
+ * slots from them. ENRICHED fields are never asked for by name (their
+ * upper-case names are no known ones): NULL. */
+static void index_record(struct view *w, const struct parsed_rec *r)
+{
+	/* event.c stores each record's raw fields then its ENRICHED ones,
+	 * record after record, in pe.fields: fns is indexed the same way */
+	const struct name_slot **fns = w->fns + (r->fields - w->pe.fields);
+
+	for (size_t i = 0; i < r->nfields; i++)
+		fns[i] = lookup_name(w, r->fields[i].key);
+	memset(fns + r->nfields, 0, r->nefields * sizeof(*fns));
+	fill_slots(w, r);
+}
+
+/* Every record indexed: the primary first, then the SYSCALL, then the
+ * rest in order, so the first of a key in that order gets its slot. */
+static void index_event(struct view *w)
+{
+	const struct parsed_event *pe = &w->pe;
+	index_record(w, w->primary);
+	if (w->syscall && w->syscall != w->primary)
+		index_record(w, w->syscall);
+	for (size_t i = 0; i < pe->nrec; i++)
+		if (&pe->recs[i] != w->primary && &pe->recs[i] != w->syscall)
+			index_record(w, &pe->recs[i]);
+}
 
 /* A record type the table knows (unknown ones, e.g. MAC_TASK_CONTEXTS on a
  * newer kernel, only complete another record and must not name the event). */
@@ -359,12 +386,7 @@ static void gather(struct view *w, const struct normtab *nt)
 	if (!w->primary)
 		w->primary = w->syscall ? w->syscall : &pe->recs[0];
 
-	fill_slots(w, w->primary);
-	if (w->syscall && w->syscall != w->primary)
-		fill_slots(w, w->syscall);
-	for (size_t i = 0; i < pe->nrec; i++)
-		if (&pe->recs[i] != w->primary && &pe->recs[i] != w->syscall)
-			fill_slots(w, &pe->recs[i]);
+	index_event(w);
 
 	if (w->syscall && w->slot[K_ARCH] && w->slot[K_SYSCALL]) {
 		uint64_t nr;
@@ -525,8 +547,6 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 		w->fns = n;
 		w->capfns = cap;
 	}
-	for (size_t i = 0; i < w->pe.nfields; i++)
-		w->fns[i] = lookup_name(w, w->pe.fields[i].key);
 	w->opt = o;
 	gather(w, nt);
 	return 0;

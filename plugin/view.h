@@ -69,7 +69,8 @@ struct view {
 	uint64_t ht_mult;         /* the hash's multiplier, found by view_init */
 	struct arena arena;
 	struct parsed_event pe;
-	/* what view_name() said of each of pe.fields, looked up once per event */
+	/* what view_name() said of each of pe.fields' raw fields, looked up
+	 * once per event; NULL for the ENRICHED ones */
 	const struct name_slot **fns;
 	size_t capfns;
 	/* for one event */
@@ -104,7 +105,8 @@ int view_build(struct view *v, const struct event *ev, const struct normtab *nt,
 const struct name_slot *view_name(const struct view *v, struct strv key);
 /* The same for a field of the event, remembered: each field's name is
  * looked up once per event however many writers ask (inline: asked ~100
- * times per event). */
+ * times per event). NULL for the event's ENRICHED fields, whose upper-case
+ * names no writer asks about. */
 static inline const struct name_slot *view_field_name(const struct view *v, const struct field *f)
 {
 	/* a field of this event's storage, or (rarely) one from elsewhere */
