@@ -243,14 +243,12 @@ const struct field *view_rec_field(const struct view *w, const struct parsed_rec
 	return NULL;
 }
 
-bool view_ident(struct view *w, const struct field *f, const struct field *ef, int kind,
-		struct ident *out)
+static bool ident_of(struct view *w, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out)
 {
 	uint64_t v;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return false;
 	out->id = f->val;
 	if (!interp_u64(f->val.p, f->val.len, 10, &v))
 		return out->id.len > 0;
@@ -273,6 +271,23 @@ bool view_ident(struct view *w, const struct field *f, const struct field *ef, i
 			view_copy(w, n, &out->name);
 	}
 	return true;
+}
+
+bool view_ident_slow(struct view *w, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out)
+{
+	if (!f) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	struct ident_memo *m = &w->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	m->f = f;
+	m->ef = ef;
+	m->gen = w->gen;
+	m->kind = kind;
+	m->ok = ident_of(w, f, ef, kind, &m->id);
+	*out = m->id;
+	return m->ok;
 }
 
 /* --- the event, gathered -------------------------------------------------- */
@@ -537,6 +552,7 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 	       const struct ecs_options *o)
 {
 	arena_reset(&w->arena);
+	w->gen++; /* forgets the memo's answers */
 	if (event_parse(ev, &w->pe) < 0 || w->pe.nrec == 0)
 		return -1;
 	if (w->pe.nfields > w->capfns) {

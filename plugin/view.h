@@ -62,6 +62,19 @@ struct ident {
 	bool unset;       /* 4294967295 */
 };
 
+/* view_ident()'s answer for one field, remembered for the event. */
+struct ident_memo {
+	const struct field *f, *ef;
+	uint64_t gen; /* the event's view.gen */
+	int kind;
+	bool ok;
+	struct ident id;
+};
+
+/* Direct-mapped by the field's place in pe.fields: an event's id fields
+ * are a few consecutive ones (auid..fsgid), so they do not collide. */
+#define VIEW_IDENT_MEMO 16
+
 struct view {
 	/* for the daemon's life */
 	struct name_slot names[VIEW_NAMES_MAX];
@@ -73,6 +86,10 @@ struct view {
 	 * once per event; NULL for the ENRICHED ones */
 	const struct name_slot **fns;
 	size_t capfns;
+	/* view_ident()'s answers (asked ~14 times per event for ~9 fields):
+	 * an entry holds for the event whose number, gen, it carries */
+	struct ident_memo memo[VIEW_IDENT_MEMO];
+	uint64_t gen; /* view_build() counts the events */
 	/* for one event */
 	const struct ecs_options *opt;
 	const struct field *slot[K_COUNT];
@@ -118,9 +135,19 @@ static inline const struct name_slot *view_field_name(const struct view *v, cons
  * False when absent ("(null)", "?", empty). */
 bool view_text(struct view *v, const struct field *f, struct strv *out);
 /* An id field (kind 1 user, 2 group) and its name: from the ENRICHED part
- * (ef) when auditd wrote one, else looked up when resolving ids. */
-bool view_ident(struct view *v, const struct field *f, const struct field *ef, int kind,
-		struct ident *out);
+ * (ef) when auditd wrote one, else looked up when resolving ids. Inline:
+ * a field asked for again in the same event is answered from the memo. */
+bool view_ident_slow(struct view *v, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out);
+static inline bool view_ident(struct view *v, const struct field *f, const struct field *ef,
+			      int kind, struct ident *out)
+{
+	const struct ident_memo *m = &v->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	if (!f || m->f != f || m->ef != ef || m->gen != v->gen || m->kind != kind)
+		return view_ident_slow(v, f, ef, kind, out);
+	*out = m->id;
+	return m->ok;
+}
 /* The ENRICHED field of record r with the same (case-blind) name, or NULL. */
 const struct field *view_enriched(const struct parsed_rec *r, struct strv key);
 /* The same for field f of record r, from the slots when f has one. */
