@@ -454,7 +454,7 @@ bool interp_utc(uint64_t sec, char out[INTERP_UTC_LEN])
 	return gmtime_r(&t, &tm) && strftime(out, INTERP_UTC_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
+bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out)
 {
 	uint64_t v = 0;
 

@@ -109,7 +109,24 @@ size_t interp_label(const char *s, size_t n, struct strv parts[4]);
  * hex (base 16, either case) unsigned number filling the whole of s: no sign,
  * no whitespace, no 0x prefix. Returns false (out untouched) when s is empty,
  * not such a number, overflows 64 bits, or base is another one. */
-bool interp_u64(const char *s, size_t n, int base, uint64_t *out);
+bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out);
+/* Inline: most values asked for are short decimal ones (ids, pids, exit
+ * codes, ~15 per event), whose loop cannot overflow; the rest are out of
+ * line. */
+static inline bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
+{
+	if (base != 10 || n - 1 >= 19)
+		return interp_u64_any(s, n, base, out);
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
 /* A decimal number with an optional '-' (exit=-13), in int64 range. */
 bool interp_i64(const char *s, size_t n, int64_t *out);
 

@@ -625,6 +625,12 @@ static void test_u64(void **state)
 	assert_false(interp_u64(S("99999999999999999999"), 10, &v));
 	assert_true(interp_u64(S("007"), 10, &v));
 	assert_int_equal(v, 7);
+	/* the inline path's longest, and the first past it */
+	assert_true(interp_u64(S("9999999999999999999"), 10, &v));
+	assert_true(v == 9999999999999999999ull);
+	assert_true(interp_u64(S("10000000000000000000"), 10, &v));
+	assert_true(v == 10000000000000000000ull);
+	assert_false(interp_u64(S("999999999999999999:"), 10, &v));
 
 	/* a1= of laurel/record-connect.txt */
 	assert_true(interp_u64(S("5556eca10aa0"), 16, &v));
