@@ -374,6 +374,34 @@ static bool has_rule(const struct normtab *nt, int type)
 	return strcmp(normtab_record(nt, type)->event_kind, "unknown") != 0;
 }
 
+static void lower_case(char *out, struct strv s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		out[i] = (char)(s.p[i] >= 'A' && s.p[i] <= 'Z' ? s.p[i] + 32 : s.p[i]);
+}
+
+/* message_type: the record's type name, lower case; libaudit's name when
+ * it knows the number (a log may say UNKNOWN[1334]), then remembered. */
+static struct strv type_lower(struct view *w, const struct record_hdr *h)
+{
+	struct type_lower *e = &w->type_lower_memo[(unsigned)h->type % VIEW_TYPE_MEMO];
+	if (h->type && e->type == h->type)
+		return (struct strv){e->lower, e->len};
+	const char *known = h->type ? audit_msg_type_to_name(h->type) : NULL;
+	struct strv tn = known ? (struct strv){known, strlen(known)} : h->type_name;
+	if (known && tn.len <= sizeof(e->lower)) {
+		lower_case(e->lower, tn);
+		e->type = h->type;
+		e->len = (uint8_t)tn.len;
+		return (struct strv){e->lower, e->len};
+	}
+	char *lower = arena_alloc(&w->arena, tn.len + 1);
+	if (!lower)
+		return (struct strv){NULL, 0};
+	lower_case(lower, tn);
+	return (struct strv){lower, tn.len};
+}
+
 static void gather(struct view *w, const struct normtab *nt)
 {
 	const struct parsed_event *pe = &w->pe;
@@ -470,18 +498,7 @@ static void gather(struct view *w, const struct normtab *nt)
 	if (!w->object_path && w->npaths)
 		w->object_path = w->paths[0];
 
-	/* message_type: the primary record's type name, lower case; libaudit's
-	 * name when it knows the number (a log may say UNKNOWN[1334]) */
-	struct strv tn = w->primary->hdr.type_name;
-	const char *known = w->primary->hdr.type ? audit_msg_type_to_name(w->primary->hdr.type) : NULL;
-	if (known)
-		tn = (struct strv){known, strlen(known)};
-	char *lower = arena_alloc(&w->arena, tn.len + 1);
-	if (lower) {
-		for (size_t i = 0; i < tn.len; i++)
-			lower[i] = (char)(tn.p[i] >= 'A' && tn.p[i] <= 'Z' ? tn.p[i] + 32 : tn.p[i]);
-		w->type_lower = (struct strv){lower, tn.len};
-	}
+	w->type_lower = type_lower(w, &w->primary->hdr);
 }
 
 /* The first field in the event with one of the names, in slot order for

@@ -75,6 +75,14 @@ struct ident_memo {
  * are a few consecutive ones (auid..fsgid), so they do not collide. */
 #define VIEW_IDENT_MEMO 16
 
+/* A record type's name, lower case, remembered for the daemon's life. */
+struct type_lower {
+	int type; /* 0: none yet */
+	uint8_t len;
+	char lower[31];
+};
+#define VIEW_TYPE_MEMO 64 /* direct-mapped by type */
+
 struct view {
 	/* for the daemon's life */
 	struct name_slot names[VIEW_NAMES_MAX];
@@ -90,6 +98,8 @@ struct view {
 	 * an entry holds for the event whose number, gen, it carries */
 	struct ident_memo memo[VIEW_IDENT_MEMO];
 	uint64_t gen; /* view_build() counts the events */
+	/* message_type for the types seen (libaudit's name, lower-cased) */
+	struct type_lower type_lower_memo[VIEW_TYPE_MEMO];
 	/* the event's PATH records (npaths of them) and decoded socket address
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
