@@ -105,7 +105,7 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out)
 
 /* ---- untrusted strings -------------------------------------------------- */
 
-bool interp_untrusted(const char *v, size_t n, struct arena *a, struct strv *out)
+bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv *out)
 {
 	out->p = "";
 	out->len = 0;

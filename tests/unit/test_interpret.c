@@ -136,6 +136,7 @@ static void test_untrusted(void **state)
 	assert_false(interp_untrusted(S(""), &a, &v));
 	assert_int_equal(v.len, 0);
 	assert_false(interp_untrusted(S("\"\""), &a, &v));
+	assert_int_equal(v.len, 0);
 
 	/* bare words as they are */
 	const char tty[] = "pts0";
@@ -164,8 +165,14 @@ static void test_untrusted(void **state)
 	/* a quoted value truncated before its closing quote */
 	assert_true(interp_untrusted(S("\"/usr/bi"), &a, &v));
 	assert_strv_str(v, "/usr/bi");
+	assert_true(interp_untrusted(S("\"a"), &a, &v));
+	assert_strv_str(v, "a");
 	/* one lone quote: nothing inside */
 	assert_false(interp_untrusted(S("\""), &a, &v));
+	assert_int_equal(v.len, 0);
+	/* the shortest quoted value */
+	assert_true(interp_untrusted(S("\"a\""), &a, &v));
+	assert_strv_str(v, "a");
 
 	arena_free(&a);
 }
