@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "loadword.h"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -103,7 +105,7 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out)
 
 /* ---- untrusted strings -------------------------------------------------- */
 
-bool interp_untrusted(const char *v, size_t n, struct arena *a, struct strv *out)
+bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv *out)
 {
 	out->p = "";
 	out->len = 0;
@@ -334,13 +336,34 @@ const char *interp_errno_name(long err)
 	return strerrorname_np((int)err);
 }
 
-int interp_arch_machine(const char *hex, size_t n)
+static int arch_machine(const char *hex, size_t n)
 {
 	uint64_t v;
 
 	if (!interp_u64(hex, n, 16, &v) || v > UINT32_MAX)
 		return -1;
 	return audit_elf_to_machine((unsigned int)v);
+}
+
+/* A host's SYSCALL records nearly all name one arch: the last answer is
+ * kept, keyed by its (at most 8) digits as one word. */
+static struct {
+	uint64_t word;
+	size_t n;
+	int machine;
+} last_arch;
+
+int interp_arch_machine(const char *hex, size_t n)
+{
+	if (n - 1 >= 8)
+		return arch_machine(hex, n);
+	uint64_t word = load_upto8(hex, n);
+	if (n != last_arch.n || word != last_arch.word) {
+		last_arch.machine = arch_machine(hex, n);
+		last_arch.word = word;
+		last_arch.n = n;
+	}
+	return last_arch.machine;
 }
 
 const char *interp_machine_name(int machine)
@@ -454,7 +477,7 @@ bool interp_utc(uint64_t sec, char out[INTERP_UTC_LEN])
 	return gmtime_r(&t, &tm) && strftime(out, INTERP_UTC_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
+bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out)
 {
 	uint64_t v = 0;
 

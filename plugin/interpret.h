@@ -38,7 +38,18 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out);
  *     (not counted in len) for convenience; valid until arena_reset();
  *   - a quoted value cut short (no closing quote) gives what follows '"';
  *   - false too if the arena cannot allocate. */
-bool interp_untrusted(const char *v, size_t n, struct arena *a, struct strv *out);
+bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv *out);
+/* Inline: most such values are quoted (exe, comm, name, key: ~7 per
+ * event), given back without a copy. */
+static inline bool interp_untrusted(const char *v, size_t n, struct arena *a, struct strv *out)
+{
+	if (n < 2 || v[0] != '"')
+		return interp_untrusted_any(v, n, a, out);
+	/* a value cut short by truncation may lack the closing quote */
+	size_t len = v[n - 1] == '"' ? n - 2 : n - 1;
+	*out = len ? (struct strv){v + 1, len} : (struct strv){"", 0};
+	return len > 0;
+}
 
 /* Splits NUL-separated bytes (proctitle) into at most max parts; a trailing
  * NUL does not make an empty last part. Returns the number of parts. Inner
@@ -109,7 +120,24 @@ size_t interp_label(const char *s, size_t n, struct strv parts[4]);
  * hex (base 16, either case) unsigned number filling the whole of s: no sign,
  * no whitespace, no 0x prefix. Returns false (out untouched) when s is empty,
  * not such a number, overflows 64 bits, or base is another one. */
-bool interp_u64(const char *s, size_t n, int base, uint64_t *out);
+bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out);
+/* Inline: most values asked for are short decimal ones (ids, pids, exit
+ * codes, ~15 per event), whose loop cannot overflow; the rest are out of
+ * line. */
+static inline bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
+{
+	if (base != 10 || n - 1 >= 19)
+		return interp_u64_any(s, n, base, out);
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
 /* A decimal number with an optional '-' (exit=-13), in int64 range. */
 bool interp_i64(const char *s, size_t n, int64_t *out);
 

@@ -243,14 +243,12 @@ const struct field *view_rec_field(const struct view *w, const struct parsed_rec
 	return NULL;
 }
 
-bool view_ident(struct view *w, const struct field *f, const struct field *ef, int kind,
-		struct ident *out)
+static bool ident_of(struct view *w, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out)
 {
 	uint64_t v;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return false;
 	out->id = f->val;
 	if (!interp_u64(f->val.p, f->val.len, 10, &v))
 		return out->id.len > 0;
@@ -273,6 +271,23 @@ bool view_ident(struct view *w, const struct field *f, const struct field *ef, i
 			view_copy(w, n, &out->name);
 	}
 	return true;
+}
+
+bool view_ident_slow(struct view *w, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out)
+{
+	if (!f) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	struct ident_memo *m = &w->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	m->f = f;
+	m->ef = ef;
+	m->gen = w->gen;
+	m->kind = kind;
+	m->ok = ident_of(w, f, ef, kind, &m->id);
+	*out = m->id;
+	return m->ok;
 }
 
 /* --- the event, gathered -------------------------------------------------- */
@@ -324,12 +339,67 @@ static void fill_slots(struct view *w, const struct parsed_rec *r)
 	}
 }
 
+/* Looks up the names of record r's raw fields into w->fns, then fills the
+ * slots from them. ENRICHED fields are never asked for by name (their
+ * upper-case names are no known ones): NULL. */
+static void index_record(struct view *w, const struct parsed_rec *r)
+{
+	/* event.c stores each record's raw fields then its ENRICHED ones,
+	 * record after record, in pe.fields: fns is indexed the same way */
+	const struct name_slot **fns = w->fns + (r->fields - w->pe.fields);
+
+	for (size_t i = 0; i < r->nfields; i++)
+		fns[i] = lookup_name(w, r->fields[i].key);
+	memset(fns + r->nfields, 0, r->nefields * sizeof(*fns));
+	fill_slots(w, r);
+}
+
+/* Every record indexed: the primary first, then the SYSCALL, then the
+ * rest in order, so the first of a key in that order gets its slot. */
+static void index_event(struct view *w)
+{
+	const struct parsed_event *pe = &w->pe;
+	index_record(w, w->primary);
+	if (w->syscall && w->syscall != w->primary)
+		index_record(w, w->syscall);
+	for (size_t i = 0; i < pe->nrec; i++)
+		if (&pe->recs[i] != w->primary && &pe->recs[i] != w->syscall)
+			index_record(w, &pe->recs[i]);
+}
 
 /* A record type the table knows (unknown ones, e.g. MAC_TASK_CONTEXTS on a
  * newer kernel, only complete another record and must not name the event). */
 static bool has_rule(const struct normtab *nt, int type)
 {
 	return strcmp(normtab_record(nt, type)->event_kind, "unknown") != 0;
+}
+
+static void lower_case(char *out, struct strv s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		out[i] = (char)(s.p[i] >= 'A' && s.p[i] <= 'Z' ? s.p[i] + 32 : s.p[i]);
+}
+
+/* message_type: the record's type name, lower case; libaudit's name when
+ * it knows the number (a log may say UNKNOWN[1334]), then remembered. */
+static struct strv type_lower(struct view *w, const struct record_hdr *h)
+{
+	struct type_lower *e = &w->type_lower_memo[(unsigned)h->type % VIEW_TYPE_MEMO];
+	if (h->type && e->type == h->type)
+		return (struct strv){e->lower, e->len};
+	const char *known = h->type ? audit_msg_type_to_name(h->type) : NULL;
+	struct strv tn = known ? (struct strv){known, strlen(known)} : h->type_name;
+	if (known && tn.len <= sizeof(e->lower)) {
+		lower_case(e->lower, tn);
+		e->type = h->type;
+		e->len = (uint8_t)tn.len;
+		return (struct strv){e->lower, e->len};
+	}
+	char *lower = arena_alloc(&w->arena, tn.len + 1);
+	if (!lower)
+		return (struct strv){NULL, 0};
+	lower_case(lower, tn);
+	return (struct strv){lower, tn.len};
 }
 
 static void gather(struct view *w, const struct normtab *nt)
@@ -359,12 +429,7 @@ static void gather(struct view *w, const struct normtab *nt)
 	if (!w->primary)
 		w->primary = w->syscall ? w->syscall : &pe->recs[0];
 
-	fill_slots(w, w->primary);
-	if (w->syscall && w->syscall != w->primary)
-		fill_slots(w, w->syscall);
-	for (size_t i = 0; i < pe->nrec; i++)
-		if (&pe->recs[i] != w->primary && &pe->recs[i] != w->syscall)
-			fill_slots(w, &pe->recs[i]);
+	index_event(w);
 
 	if (w->syscall && w->slot[K_ARCH] && w->slot[K_SYSCALL]) {
 		uint64_t nr;
@@ -433,18 +498,7 @@ static void gather(struct view *w, const struct normtab *nt)
 	if (!w->object_path && w->npaths)
 		w->object_path = w->paths[0];
 
-	/* message_type: the primary record's type name, lower case; libaudit's
-	 * name when it knows the number (a log may say UNKNOWN[1334]) */
-	struct strv tn = w->primary->hdr.type_name;
-	const char *known = w->primary->hdr.type ? audit_msg_type_to_name(w->primary->hdr.type) : NULL;
-	if (known)
-		tn = (struct strv){known, strlen(known)};
-	char *lower = arena_alloc(&w->arena, tn.len + 1);
-	if (lower) {
-		for (size_t i = 0; i < tn.len; i++)
-			lower[i] = (char)(tn.p[i] >= 'A' && tn.p[i] <= 'Z' ? tn.p[i] + 32 : tn.p[i]);
-		w->type_lower = (struct strv){lower, tn.len};
-	}
+	w->type_lower = type_lower(w, &w->primary->hdr);
 }
 
 /* The first field in the event with one of the names, in slot order for
@@ -515,6 +569,7 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 	       const struct ecs_options *o)
 {
 	arena_reset(&w->arena);
+	w->gen++; /* forgets the memo's answers */
 	if (event_parse(ev, &w->pe) < 0 || w->pe.nrec == 0)
 		return -1;
 	if (w->pe.nfields > w->capfns) {
@@ -525,8 +580,6 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 		w->fns = n;
 		w->capfns = cap;
 	}
-	for (size_t i = 0; i < w->pe.nfields; i++)
-		w->fns[i] = lookup_name(w, w->pe.fields[i].key);
 	w->opt = o;
 	gather(w, nt);
 	return 0;

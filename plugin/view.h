@@ -62,6 +62,27 @@ struct ident {
 	bool unset;       /* 4294967295 */
 };
 
+/* view_ident()'s answer for one field, remembered for the event. */
+struct ident_memo {
+	const struct field *f, *ef;
+	uint64_t gen; /* the event's view.gen */
+	int kind;
+	bool ok;
+	struct ident id;
+};
+
+/* Direct-mapped by the field's place in pe.fields: an event's id fields
+ * are a few consecutive ones (auid..fsgid), so they do not collide. */
+#define VIEW_IDENT_MEMO 16
+
+/* A record type's name, lower case, remembered for the daemon's life. */
+struct type_lower {
+	int type; /* 0: none yet */
+	uint8_t len;
+	char lower[31];
+};
+#define VIEW_TYPE_MEMO 64 /* direct-mapped by type */
+
 struct view {
 	/* for the daemon's life */
 	struct name_slot names[VIEW_NAMES_MAX];
@@ -69,9 +90,20 @@ struct view {
 	uint64_t ht_mult;         /* the hash's multiplier, found by view_init */
 	struct arena arena;
 	struct parsed_event pe;
-	/* what view_name() said of each of pe.fields, looked up once per event */
+	/* what view_name() said of each of pe.fields' raw fields, looked up
+	 * once per event; NULL for the ENRICHED ones */
 	const struct name_slot **fns;
 	size_t capfns;
+	/* view_ident()'s answers (asked ~14 times per event for ~9 fields):
+	 * an entry holds for the event whose number, gen, it carries */
+	struct ident_memo memo[VIEW_IDENT_MEMO];
+	uint64_t gen; /* view_build() counts the events */
+	/* message_type for the types seen (libaudit's name, lower-cased) */
+	struct type_lower type_lower_memo[VIEW_TYPE_MEMO];
+	/* the event's PATH records (npaths of them) and decoded socket address
+	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
+	const struct parsed_rec *paths[64];
+	struct sockaddr_info sa;
 	/* for one event */
 	const struct ecs_options *opt;
 	const struct field *slot[K_COUNT];
@@ -79,7 +111,6 @@ struct view {
 	const struct parsed_rec *primary;   /* names the event */
 	const struct parsed_rec *syscall;
 	const struct parsed_rec *cwd, *proctitle, *sockaddr;
-	const struct parsed_rec *paths[64];
 	size_t npaths;
 	const struct parsed_rec *object_path; /* the object's PATH record */
 	const struct norm_rule *rule;
@@ -90,7 +121,6 @@ struct view {
 	int machine;        /* MACH_*, or -1 */
 	int nr;             /* syscall number, or -1 */
 	const char *syscall_name; /* NULL if unknown */
-	struct sockaddr_info sa;
 	bool have_sa;
 	struct strv type_lower; /* the primary record's type, lower case */
 };
@@ -104,7 +134,8 @@ int view_build(struct view *v, const struct event *ev, const struct normtab *nt,
 const struct name_slot *view_name(const struct view *v, struct strv key);
 /* The same for a field of the event, remembered: each field's name is
  * looked up once per event however many writers ask (inline: asked ~100
- * times per event). */
+ * times per event). NULL for the event's ENRICHED fields, whose upper-case
+ * names no writer asks about. */
 static inline const struct name_slot *view_field_name(const struct view *v, const struct field *f)
 {
 	/* a field of this event's storage, or (rarely) one from elsewhere */
@@ -116,9 +147,19 @@ static inline const struct name_slot *view_field_name(const struct view *v, cons
  * False when absent ("(null)", "?", empty). */
 bool view_text(struct view *v, const struct field *f, struct strv *out);
 /* An id field (kind 1 user, 2 group) and its name: from the ENRICHED part
- * (ef) when auditd wrote one, else looked up when resolving ids. */
-bool view_ident(struct view *v, const struct field *f, const struct field *ef, int kind,
-		struct ident *out);
+ * (ef) when auditd wrote one, else looked up when resolving ids. Inline:
+ * a field asked for again in the same event is answered from the memo. */
+bool view_ident_slow(struct view *v, const struct field *f, const struct field *ef, int kind,
+		     struct ident *out);
+static inline bool view_ident(struct view *v, const struct field *f, const struct field *ef,
+			      int kind, struct ident *out)
+{
+	const struct ident_memo *m = &v->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	if (!f || m->f != f || m->ef != ef || m->gen != v->gen || m->kind != kind)
+		return view_ident_slow(v, f, ef, kind, out);
+	*out = m->id;
+	return m->ok;
+}
 /* The ENRICHED field of record r with the same (case-blind) name, or NULL. */
 const struct field *view_enriched(const struct parsed_rec *r, struct strv key);
 /* The same for field f of record r, from the slots when f has one. */

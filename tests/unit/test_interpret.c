@@ -136,6 +136,7 @@ static void test_untrusted(void **state)
 	assert_false(interp_untrusted(S(""), &a, &v));
 	assert_int_equal(v.len, 0);
 	assert_false(interp_untrusted(S("\"\""), &a, &v));
+	assert_int_equal(v.len, 0);
 
 	/* bare words as they are */
 	const char tty[] = "pts0";
@@ -164,8 +165,14 @@ static void test_untrusted(void **state)
 	/* a quoted value truncated before its closing quote */
 	assert_true(interp_untrusted(S("\"/usr/bi"), &a, &v));
 	assert_strv_str(v, "/usr/bi");
+	assert_true(interp_untrusted(S("\"a"), &a, &v));
+	assert_strv_str(v, "a");
 	/* one lone quote: nothing inside */
 	assert_false(interp_untrusted(S("\""), &a, &v));
+	assert_int_equal(v.len, 0);
+	/* the shortest quoted value */
+	assert_true(interp_untrusted(S("\"a\""), &a, &v));
+	assert_strv_str(v, "a");
 
 	arena_free(&a);
 }
@@ -625,6 +632,12 @@ static void test_u64(void **state)
 	assert_false(interp_u64(S("99999999999999999999"), 10, &v));
 	assert_true(interp_u64(S("007"), 10, &v));
 	assert_int_equal(v, 7);
+	/* the inline path's longest, and the first past it */
+	assert_true(interp_u64(S("9999999999999999999"), 10, &v));
+	assert_true(v == 9999999999999999999ull);
+	assert_true(interp_u64(S("10000000000000000000"), 10, &v));
+	assert_true(v == 10000000000000000000ull);
+	assert_false(interp_u64(S("999999999999999999:"), 10, &v));
 
 	/* a1= of laurel/record-connect.txt */
 	assert_true(interp_u64(S("5556eca10aa0"), 16, &v));
