@@ -908,6 +908,14 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	jsonw_array_end(j);
 }
 
+/* The names view_build looked up for r's fields (r is one of the event's
+ * records), one per field: loops over a record read them in step. */
+static inline const struct name_slot *const *rec_names(const struct view *v,
+							const struct parsed_rec *r)
+{
+	return v->fns + (r->fields - v->pe.fields);
+}
+
 /* A socket address fully shown in auditd.data.socket (and source or
  * destination); other families keep their raw saddr too. */
 static bool sa_decoded(const struct view *g)
@@ -916,22 +924,21 @@ static bool sa_decoded(const struct view *g)
 }
 
 /* Keys already shown elsewhere in the document, so not repeated in data. */
-static const bool consumed[K_COUNT] = {
-	[K_PID] = true,  [K_PPID] = true, [K_UID] = true,   [K_GID] = true,     [K_EUID] = true,
-	[K_COMM] = true, [K_EXE] = true,  [K_KEY] = true,   [K_SUCCESS] = true, [K_RES] = true,
-	[K_SES] = true,  [K_CWD] = true,  [K_ITEMS] = true, [K_ARGC] = true,    [K_PROCTITLE] = true,
-	[K_AUID] = true, [K_SUID] = true, [K_FSUID] = true, [K_EGID] = true,    [K_SGID] = true,
-	[K_FSGID] = true,
-};
+#define KEY_BIT(k) ((uint64_t)1 << K_##k)
+static const uint64_t consumed = KEY_BIT(PID) | KEY_BIT(PPID) | KEY_BIT(UID) | KEY_BIT(GID) |
+				 KEY_BIT(EUID) | KEY_BIT(COMM) | KEY_BIT(EXE) | KEY_BIT(KEY) |
+				 KEY_BIT(SUCCESS) | KEY_BIT(RES) | KEY_BIT(SES) | KEY_BIT(CWD) |
+				 KEY_BIT(ITEMS) | KEY_BIT(ARGC) | KEY_BIT(PROCTITLE) | KEY_BIT(AUID) |
+				 KEY_BIT(SUID) | KEY_BIT(FSUID) | KEY_BIT(EGID) | KEY_BIT(SGID) |
+				 KEY_BIT(FSGID);
+_Static_assert(K_COUNT <= 64, "a key's bit in a uint64_t");
 
-/* The known keys data leaves out of this event, decided once rather than
- * per field: the consumed ones, subj when it was written as a SELinux label,
- * saddr when it was decoded in full. */
-static void data_skips(const struct view *g, bool subj_written, bool skip[K_COUNT])
+/* The known keys data leaves out of this event (a bit per enum key),
+ * decided once rather than per field: the consumed ones, subj when it was
+ * written as a SELinux label, saddr when it was decoded in full. */
+static uint64_t data_skips(const struct view *g, bool subj_written)
 {
-	memcpy(skip, consumed, sizeof(consumed));
-	skip[K_SUBJ] = subj_written;
-	skip[K_SADDR] = sa_decoded(g);
+	return consumed | (subj_written ? KEY_BIT(SUBJ) : 0) | (sa_decoded(g) ? KEY_BIT(SADDR) : 0);
 }
 
 /* A field's value in data: names for arch, syscall and errno exits, else
@@ -1022,11 +1029,10 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	struct jsonw *j = &w->w;
 	struct keyset ks;
 	bool open = false;
-	bool skip[K_COUNT];
 
 	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
 		return;
-	data_skips(g, subj_written, skip);
+	uint64_t skip = data_skips(g, subj_written);
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
 	const struct parsed_rec *order[2] = {g->primary, g->syscall};
@@ -1039,14 +1045,17 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 		    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 			continue;
 		size_t keyless = 0;
+		const struct name_slot *const *fns = rec_names(&w->v, r);
 		for (size_t i = 0; i < r->nfields; i++) {
 			const struct field *f = &r->fields[i];
+			const struct name_slot *ns = fns[i];
+			if (ns && (skip >> ns->key & 1))
+				continue;
 			if (!f->key.len) {
 				keyless += f->val.len + 1;
 				continue;
 			}
-			const struct name_slot *ns = view_field_name(&w->v, f);
-			if ((ns && skip[ns->key]) || !keyset_add(&ks, f->key.p, f->key.len))
+			if (!keyset_add(&ks, f->key.p, f->key.len))
 				continue;
 			data_open(j, &open);
 			struct strv v = data_value(w, g, f, ns);
