@@ -402,7 +402,20 @@ static void nul_to_space(char *t, const char *s, size_t len)
 		t[i] = s[i] ? s[i] : ' ';
 }
 
-static void write_process(struct ecs_writer *w, const struct view *g)
+/* The identities of an event, each looked up once: the process's
+ * credentials and, after the rule's mappings, ECS's user fields. */
+struct people {
+	struct ident uid, euid; /* the process's own, before any mapping */
+	bool has_uid, has_euid;
+	struct ident user, effective, group, target, changes, xgroup, effective_group;
+	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup,
+		has_effective_group;
+	/* not ECS: under auditd.user */
+	struct ident audit, saved, saved_group, fs, fs_group;
+	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
+};
+
+static void write_process(struct ecs_writer *w, const struct people *p)
 {
 	struct jsonw *j = &w->w;
 	uint64_t v;
@@ -437,22 +450,16 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	if (nargs)
 		write_args(w, args, nargs, argc);
 	/* the process's credentials, by ECS 8.11's names */
-	static const struct {
-		const char *open;
-		size_t n;
-		enum key k;
-		int kind;
-	} creds[] = {
-	    {OPEN_OBJ_ARGS("real_user"), K_UID, 1},   {OPEN_OBJ_ARGS("user"), K_EUID, 1},
-	    {OPEN_OBJ_ARGS("saved_user"), K_SUID, 1}, {OPEN_OBJ_ARGS("real_group"), K_GID, 2},
-	    {OPEN_OBJ_ARGS("saved_group"), K_SGID, 2},
-	};
-	for (size_t i = 0; i < sizeof(creds) / sizeof(*creds); i++) {
-		struct ident id;
-		if (view_ident(&w->v, w->v.slot[creds[i].k], w->v.eslot[creds[i].k], creds[i].kind,
-			       &id))
-			write_ident_obj(j, creds[i].open, creds[i].n, &id);
-	}
+	if (p->has_uid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_user"), &p->uid);
+	if (p->has_euid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("user"), &p->euid);
+	if (p->has_saved)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_user"), &p->saved);
+	if (p->has_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_group"), &p->group);
+	if (p->has_saved_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_group"), &p->saved_group);
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
 		char *t = arena_alloc(&w->v.arena, s.len + 1);
@@ -496,14 +503,6 @@ static bool mapped_ident(struct ecs_writer *w, const struct parsed_rec *r, const
 	return true;
 }
 
-struct people {
-	struct ident user, effective, group, target, changes, xgroup, effective_group;
-	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup,
-		has_effective_group;
-	/* not ECS: under auditd.user */
-	struct ident audit, saved, saved_group, fs, fs_group;
-	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
-};
 
 static bool same_value(const struct field *a, const struct field *b)
 {
@@ -555,9 +554,14 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 
 	memset(p, 0, sizeof(*p));
 	/* the process's identity: uid (and euid, egid where they differ), gid */
-	p->has_user = view_ident(v, sl[K_UID], es[K_UID], 1, &p->user);
-	if (sl[K_EUID] && sl[K_UID] && !same_value(sl[K_EUID], sl[K_UID]))
-		p->has_effective = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->effective);
+	p->has_uid = view_ident(v, sl[K_UID], es[K_UID], 1, &p->uid);
+	p->has_euid = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->euid);
+	p->user = p->uid;
+	p->has_user = p->has_uid;
+	if (p->has_euid && sl[K_UID] && !same_value(sl[K_EUID], sl[K_UID])) {
+		p->effective = p->euid;
+		p->has_effective = true;
+	}
 	if (sl[K_EGID] && sl[K_GID] && !same_value(sl[K_EGID], sl[K_GID]))
 		p->has_effective_group = view_ident(v, sl[K_EGID], es[K_EGID], 2, &p->effective_group);
 	p->has_group = view_ident(v, sl[K_GID], es[K_GID], 2, &p->group);
@@ -1156,7 +1160,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
 		jsonw_object_end(j);
 	}
-	write_process(w, g);
+	write_process(w, &people);
 	write_user(w, g, o, &people);
 	write_file(w, g, o);
 	write_network(w, g, &ip);
