@@ -327,6 +327,11 @@ static size_t ident_bound(const struct ident *id)
  * object (just after its '{'). */
 static char *put_ident(char *p, const struct ident *id)
 {
+	if (id->id.len && id->name.len) {
+		memcpy(p, "\"id\":", 5);
+		return jsonw_span_str2(p + 5, id->id.p, id->id.len, ",\"name\":", 8, id->name.p,
+				       id->name.len);
+	}
 	if (id->id.len) {
 		memcpy(p, "\"id\":", 5);
 		p = jsonw_span_str(p + 5, id->id.p, id->id.len);
