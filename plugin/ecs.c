@@ -1,6 +1,7 @@
 #include "ecs.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <libaudit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +392,9 @@ static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const s
 	write_id_group(j, open, n, id, NULL, false);
 }
 
+/* UINT64_MAX's 20 digits and the NUL */
+#define NUMBER_TEXT_MAX 21
+
 /* Copies s, NULs made spaces, a word at a time. */
 static void nul_to_space(char *t, const char *s, size_t len)
 {
@@ -420,30 +424,56 @@ struct people {
 	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
 };
 
+/* A decimal field as JSON writes the number: the field's own digits when
+ * they are already in that form (no leading zero: pid=1234), else its value
+ * formatted in buf. False when it is not a number. */
+static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+{
+	uint64_t v;
+	if (!f)
+		return false;
+	struct strv s = f->val;
+	if (s.len && s.len < 20 && (s.p[0] != '0' || s.len == 1)) {
+		size_t i = 0;
+		while (i < s.len && (unsigned char)(s.p[i] - '0') <= 9)
+			i++;
+		if (i == s.len) {
+			*out = s;
+			return true;
+		}
+	}
+	if (!view_u64(f, &v))
+		return false;
+	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
+	return true;
+}
+
 static void write_process(struct ecs_writer *w, const struct people *p)
 {
 	struct jsonw *j = &w->w;
-	uint64_t v;
-	struct strv s;
+	struct strv s, pid, ppid;
+	char pidbuf[NUMBER_TEXT_MAX], ppidbuf[NUMBER_TEXT_MAX];
 	struct arg *args;
 	uint64_t argc;
 	size_t nargs = gather_args(w, &args, &argc);
+	bool has_pid = number_text(w->v.slot[K_PID], pidbuf, &pid);
+	bool has_ppid = number_text(w->v.slot[K_PPID], ppidbuf, &ppid);
 	static const enum key text_keys[] = {K_EXE, K_COMM, K_CWD, K_PROCTITLE};
-	bool any = nargs || view_u64(w->v.slot[K_PID], &v) || view_u64(w->v.slot[K_PPID], &v);
+	bool any = nargs || has_pid || has_ppid;
 	for (size_t i = 0; !any && i < sizeof(text_keys) / sizeof(*text_keys); i++)
 		any = w->v.slot[text_keys[i]] && view_text(&w->v, w->v.slot[text_keys[i]], &s);
 	if (!any)
 		return; /* no "process": {} for records that name no process */
 
-	if (view_u64(w->v.slot[K_PID], &v)) {
+	if (has_pid) {
 		JSONW_FRAG(j, OPEN_OBJ("process") "\"pid\":", 1);
-		jsonw_uint(j, v);
+		jsonw_frag(j, pid.p, pid.len, 0);
 	} else {
 		JSONW_FRAG(j, OPEN_OBJ("process"), 1);
 	}
-	if (view_u64(w->v.slot[K_PPID], &v)) {
+	if (has_ppid) {
 		JSONW_FRAG(j, OPEN_OBJ("parent") "\"pid\":", 1);
-		jsonw_uint(j, v);
+		jsonw_frag(j, ppid.p, ppid.len, 0);
 		jsonw_object_end(j);
 	}
 	if (w->v.slot[K_EXE] && view_text(&w->v, w->v.slot[K_EXE], &s))
