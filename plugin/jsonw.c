@@ -588,48 +588,49 @@ static const char digit_pairs[201] =
 	"80818283848586878889"
 	"90919293949596979899";
 
-static inline int count_digits(uint64_t v)
+/* Writes v's decimal digits ending at end (exclusive), two at a time, in
+ * 32 bits once v fits (most numbers do: cheaper divisions); returns where
+ * they begin. */
+static inline char *put_digits(char *end, uint64_t v)
 {
-	int n = 1;
-	for (;;) {
-		if (v < 10) return n;
-		if (v < 100) return n + 1;
-		if (v < 1000) return n + 2;
-		if (v < 10000) return n + 3;
-		v /= 10000;
-		n += 4;
+	while (v > UINT32_MAX) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	uint32_t x = (uint32_t)v;
+	while (x >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (x % 100), 2);
+		x /= 100;
+	}
+	if (x >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * x, 2);
+	} else {
+		*--end = (char)('0' + x);
+	}
+	return end;
 }
 
-/* Writes v's decimal digits ending at end (exclusive). */
-static inline void put_digits(char *end, uint64_t v)
-{
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-	} else {
-		*--end = (char)('0' + v);
-	}
-}
+/* The longest number: '-' and 20 digits. */
+#define NUMBER_MAX 21
 
 static void write_number(struct jsonw *w, bool neg, uint64_t mag)
 {
-	/* ',' + '-' + 20 digits */
-	char *p = reserve(w, 22);
+	/* formatted backwards into the middle of tmp, then copied as one
+	 * fixed-size block (the bytes after the number are overwritten later) */
+	char tmp[2 * NUMBER_MAX];
+	char *s = put_digits(tmp + NUMBER_MAX, mag);
+	if (neg)
+		*--s = '-';
+	/* ',' the block and the NUL */
+	char *p = reserve(w, NUMBER_MAX + 1);
 	if (!p)
 		return;
 	p = put_comma(w, p);
-	if (neg)
-		*p++ = '-';
-	int n = count_digits(mag);
-	put_digits(p + n, mag);
-	commit(w, p + n);
+	memcpy(p, s, NUMBER_MAX);
+	commit(w, p + (tmp + NUMBER_MAX - s));
 	value_done(w);
 }
 
