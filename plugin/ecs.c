@@ -193,8 +193,12 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
 	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
-	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
-	JSONW_KEY(j, "sequence");
+	if (outcome == 1)
+		JSONW_FRAG(j, "\"outcome\":\"success\",\"sequence\":", 0);
+	else if (outcome == 0)
+		JSONW_FRAG(j, "\"outcome\":\"failure\",\"sequence\":", 0);
+	else
+		JSONW_FRAG(j, "\"outcome\":\"unknown\",\"sequence\":", 0);
 	jsonw_uint(j, w->v.pe.ev->serial);
 	if (original)
 		write_original(j, original);
@@ -1212,13 +1216,20 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	jsonw_string(j, g->type_lower.p, g->type_lower.len);
 	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, ev->serial);
-	kv_strz(j, "result", outcome == 1 ? "success" : outcome == 0 ? "fail" : "unknown");
-	if (w->v.slot[K_SES]) {
-		uint64_t ses;
-		if (view_u64(w->v.slot[K_SES], &ses) && ses == IDCACHE_UNSET)
-			kv_strz(j, "session", "unset");
+	if (outcome == 1)
+		JSONW_FRAG(j, "\"result\":\"success\"", 0);
+	else if (outcome == 0)
+		JSONW_FRAG(j, "\"result\":\"fail\"", 0);
+	else
+		JSONW_FRAG(j, "\"result\":\"unknown\"", 0);
+	const struct field *ses = w->v.slot[K_SES];
+	if (ses) {
+		uint64_t id;
+		/* the usual unset one compared, not parsed */
+		if (strv_eq(ses->val, "4294967295") || (view_u64(ses, &id) && id == IDCACHE_UNSET))
+			JSONW_FRAG(j, "\"session\":\"unset\"", 0);
 		else
-			kv_str(j, "session", w->v.slot[K_SES]->val);
+			kv_str(j, "session", ses->val);
 	}
 	kv_strz(j, "event_kind", g->rule->event_kind);
 	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
