@@ -1067,6 +1067,38 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 	}
 }
 
+/* Record r's members of data (none for the records shown elsewhere whole),
+ * its keyless words last. Returns their total (0 when none). */
+static size_t data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
+			  uint64_t skip, struct keyset *ks, bool *open)
+{
+	struct jsonw *j = &w->w;
+	if (!r || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
+	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
+		return 0;
+	size_t keyless = 0;
+	const struct field *fields = r->fields;
+	const struct name_slot *const *fns = rec_names(&w->v, r);
+	for (size_t i = 0, n = r->nfields; i < n; i++) {
+		const struct field *f = &fields[i];
+		const struct name_slot *ns = fns[i];
+		if (ns && (skip >> ns->key & 1))
+			continue;
+		if (!f->key.len) {
+			keyless += f->val.len + 1;
+			continue;
+		}
+		if (!keyset_add(ks, f->key.p, f->key.len))
+			continue;
+		data_open(j, open);
+		struct strv v = data_value(w, g, f, ns);
+		jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
+	}
+	if (keyless)
+		write_keyless(w, r, keyless, ks, open);
+	return keyless;
+}
+
 static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
 {
 	struct jsonw *j = &w->w;
@@ -1078,34 +1110,19 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	uint64_t skip = data_skips(g, subj_written);
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
-	const struct parsed_rec *order[2] = {g->primary, g->syscall};
-
-	for (size_t pass = 0; pass < 2 + w->v.pe.nrec; pass++) {
-		const struct parsed_rec *r = pass < 2 ? order[pass] : &w->v.pe.recs[pass - 2];
-		if (!r || (pass >= 2 && (r == g->primary || r == g->syscall)))
-			continue;
-		if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
-		    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
-			continue;
-		size_t keyless = 0;
-		const struct name_slot *const *fns = rec_names(&w->v, r);
-		for (size_t i = 0; i < r->nfields; i++) {
-			const struct field *f = &r->fields[i];
-			const struct name_slot *ns = fns[i];
-			if (ns && (skip >> ns->key & 1))
-				continue;
-			if (!f->key.len) {
-				keyless += f->val.len + 1;
-				continue;
-			}
-			if (!keyset_add(&ks, f->key.p, f->key.len))
-				continue;
-			data_open(j, &open);
-			struct strv v = data_value(w, g, f, ns);
-			jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
-		}
-		if (keyless)
-			write_keyless(w, r, keyless, &ks, &open);
+	/* the record that names the event first, then the SYSCALL, then the rest */
+	size_t words = data_record(w, g, g->primary, skip, &ks, &open);
+	if (g->syscall != g->primary)
+		data_record(w, g, g->syscall, skip, &ks, &open);
+	else if (words)
+		/* a SYSCALL that names the event was always read twice: its keys
+		 * are all in the set by then, but its keyless words are kept again
+		 * (as "unparsed" when nothing took that name yet) */
+		write_keyless(w, g->primary, words, &ks, &open);
+	for (size_t i = 0; i < w->v.pe.nrec; i++) {
+		const struct parsed_rec *r = &w->v.pe.recs[i];
+		if (r != g->primary && r != g->syscall)
+			data_record(w, g, r, skip, &ks, &open);
 	}
 	if (g->have_sa) {
 		if (!open) {
