@@ -77,7 +77,7 @@ static inline size_t utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Stores the low k (1..7) bytes of x (as loaded by load_tail) at d. */
+/* Stores the k (1..7) bytes at s (those jsonw__tail loads) at d. */
 static inline void store_tail(char *d, const unsigned char *s, size_t k)
 {
 	if (k >= 4) {
@@ -212,8 +212,8 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 		return len;
 	}
 	if (len) {
-		/* load_tail pads with plain bytes; the upper 8 lanes are zero */
-		if (jsonw__special_mask16(_mm_cvtsi64_si128((long long)jsonw__tail(s, len))) & 0xff)
+		/* jsonw__tail pads with plain bytes */
+		if (jsonw__special1(jsonw__tail(s, len)))
 			return escape_general(dst, s, len);
 		store_tail(dst, s, len);
 		return len;

@@ -174,8 +174,9 @@ static inline void jsonw_frag(struct jsonw *w, const char *s, size_t n, int open
 /* SWAR: does the 8-byte word hold any byte that needs escaping (below
  * 0x20, '"', '\\', 0x7f or >= 0x80)? Exact as a yes/no answer: each term is
  * the classic has-zero / has-less-than test, which borrows only past a byte
- * that really matches, so a word of plain bytes never says yes. It does not
- * say where. */
+ * that really matches, so a word of plain bytes never says yes (the
+ * escaping relies on that: after a yes it scans bytewise, unbounded, for the
+ * special byte). It does not say where. */
 static inline bool jsonw__word_special(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
