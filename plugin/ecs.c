@@ -952,7 +952,8 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 }
 
 /* The names view_build looked up for r's fields (r is one of the event's
- * records), one per field: loops over a record read them in step. */
+ * records, with fields: an event without any has no storage for them), one
+ * per field: loops over a record read them in step. */
 static inline const struct name_slot *const *rec_names(const struct view *v,
 							const struct parsed_rec *r)
 {
@@ -1073,7 +1074,7 @@ static size_t data_record(struct ecs_writer *w, const struct view *g, const stru
 			  uint64_t skip, struct keyset *ks, bool *open)
 {
 	struct jsonw *j = &w->w;
-	if (!r || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
+	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
 	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 		return 0;
 	size_t keyless = 0;
