@@ -1,6 +1,7 @@
 #include "ecs.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <libaudit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,12 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
 	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
 	kv_strz(j, "action", g->action);
-	kv_strz(j, "outcome", outcome == 1 ? "success" : outcome == 0 ? "failure" : "unknown");
-	JSONW_KEY(j, "sequence");
+	if (outcome == 1)
+		JSONW_FRAG(j, "\"outcome\":\"success\",\"sequence\":", 0);
+	else if (outcome == 0)
+		JSONW_FRAG(j, "\"outcome\":\"failure\",\"sequence\":", 0);
+	else
+		JSONW_FRAG(j, "\"outcome\":\"unknown\",\"sequence\":", 0);
 	jsonw_uint(j, w->v.pe.ev->serial);
 	if (original)
 		write_original(j, original);
@@ -327,6 +332,11 @@ static size_t ident_bound(const struct ident *id)
  * object (just after its '{'). */
 static char *put_ident(char *p, const struct ident *id)
 {
+	if (id->id.len && id->name.len) {
+		memcpy(p, "\"id\":", 5);
+		return jsonw_span_str2(p + 5, id->id.p, id->id.len, ",\"name\":", 8, id->name.p,
+				       id->name.len);
+	}
 	if (id->id.len) {
 		memcpy(p, "\"id\":", 5);
 		p = jsonw_span_str(p + 5, id->id.p, id->id.len);
@@ -386,6 +396,9 @@ static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const s
 	write_id_group(j, open, n, id, NULL, false);
 }
 
+/* UINT64_MAX's 20 digits and the NUL */
+#define NUMBER_TEXT_MAX 21
+
 /* Copies s, NULs made spaces, a word at a time. */
 static void nul_to_space(char *t, const char *s, size_t len)
 {
@@ -402,30 +415,69 @@ static void nul_to_space(char *t, const char *s, size_t len)
 		t[i] = s[i] ? s[i] : ' ';
 }
 
-static void write_process(struct ecs_writer *w, const struct view *g)
+/* The identities of an event, each looked up once: the process's
+ * credentials and, after the rule's mappings, ECS's user fields. */
+struct people {
+	struct ident uid, euid; /* the process's own, before any mapping */
+	bool has_uid, has_euid;
+	struct ident user, effective, group, target, changes, xgroup, effective_group;
+	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup,
+		has_effective_group;
+	/* not ECS: under auditd.user */
+	struct ident audit, saved, saved_group, fs, fs_group;
+	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
+};
+
+/* A decimal field as JSON writes the number: the field's own digits when
+ * they are already in that form (no leading zero: pid=1234), else its value
+ * formatted in buf. False when it is not a number. */
+static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+{
+	uint64_t v;
+	if (!f)
+		return false;
+	struct strv s = f->val;
+	if (s.len && s.len < 20 && (s.p[0] != '0' || s.len == 1)) {
+		size_t i = 0;
+		while (i < s.len && (unsigned char)(s.p[i] - '0') <= 9)
+			i++;
+		if (i == s.len) {
+			*out = s;
+			return true;
+		}
+	}
+	if (!view_u64(f, &v))
+		return false;
+	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
+	return true;
+}
+
+static void write_process(struct ecs_writer *w, const struct people *p)
 {
 	struct jsonw *j = &w->w;
-	uint64_t v;
-	struct strv s;
+	struct strv s, pid, ppid;
+	char pidbuf[NUMBER_TEXT_MAX], ppidbuf[NUMBER_TEXT_MAX];
 	struct arg *args;
 	uint64_t argc;
 	size_t nargs = gather_args(w, &args, &argc);
+	bool has_pid = number_text(w->v.slot[K_PID], pidbuf, &pid);
+	bool has_ppid = number_text(w->v.slot[K_PPID], ppidbuf, &ppid);
 	static const enum key text_keys[] = {K_EXE, K_COMM, K_CWD, K_PROCTITLE};
-	bool any = nargs || view_u64(w->v.slot[K_PID], &v) || view_u64(w->v.slot[K_PPID], &v);
+	bool any = nargs || has_pid || has_ppid;
 	for (size_t i = 0; !any && i < sizeof(text_keys) / sizeof(*text_keys); i++)
 		any = w->v.slot[text_keys[i]] && view_text(&w->v, w->v.slot[text_keys[i]], &s);
 	if (!any)
 		return; /* no "process": {} for records that name no process */
 
-	if (view_u64(w->v.slot[K_PID], &v)) {
+	if (has_pid) {
 		JSONW_FRAG(j, OPEN_OBJ("process") "\"pid\":", 1);
-		jsonw_uint(j, v);
+		jsonw_frag(j, pid.p, pid.len, 0);
 	} else {
 		JSONW_FRAG(j, OPEN_OBJ("process"), 1);
 	}
-	if (view_u64(w->v.slot[K_PPID], &v)) {
+	if (has_ppid) {
 		JSONW_FRAG(j, OPEN_OBJ("parent") "\"pid\":", 1);
-		jsonw_uint(j, v);
+		jsonw_frag(j, ppid.p, ppid.len, 0);
 		jsonw_object_end(j);
 	}
 	if (w->v.slot[K_EXE] && view_text(&w->v, w->v.slot[K_EXE], &s))
@@ -437,22 +489,16 @@ static void write_process(struct ecs_writer *w, const struct view *g)
 	if (nargs)
 		write_args(w, args, nargs, argc);
 	/* the process's credentials, by ECS 8.11's names */
-	static const struct {
-		const char *open;
-		size_t n;
-		enum key k;
-		int kind;
-	} creds[] = {
-	    {OPEN_OBJ_ARGS("real_user"), K_UID, 1},   {OPEN_OBJ_ARGS("user"), K_EUID, 1},
-	    {OPEN_OBJ_ARGS("saved_user"), K_SUID, 1}, {OPEN_OBJ_ARGS("real_group"), K_GID, 2},
-	    {OPEN_OBJ_ARGS("saved_group"), K_SGID, 2},
-	};
-	for (size_t i = 0; i < sizeof(creds) / sizeof(*creds); i++) {
-		struct ident id;
-		if (view_ident(&w->v, w->v.slot[creds[i].k], w->v.eslot[creds[i].k], creds[i].kind,
-			       &id))
-			write_ident_obj(j, creds[i].open, creds[i].n, &id);
-	}
+	if (p->has_uid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_user"), &p->uid);
+	if (p->has_euid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("user"), &p->euid);
+	if (p->has_saved)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_user"), &p->saved);
+	if (p->has_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_group"), &p->group);
+	if (p->has_saved_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_group"), &p->saved_group);
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
 		char *t = arena_alloc(&w->v.arena, s.len + 1);
@@ -496,14 +542,6 @@ static bool mapped_ident(struct ecs_writer *w, const struct parsed_rec *r, const
 	return true;
 }
 
-struct people {
-	struct ident user, effective, group, target, changes, xgroup, effective_group;
-	bool has_user, has_effective, has_group, has_target, has_changes, has_xgroup,
-		has_effective_group;
-	/* not ECS: under auditd.user */
-	struct ident audit, saved, saved_group, fs, fs_group;
-	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
-};
 
 static bool same_value(const struct field *a, const struct field *b)
 {
@@ -555,9 +593,14 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 
 	memset(p, 0, sizeof(*p));
 	/* the process's identity: uid (and euid, egid where they differ), gid */
-	p->has_user = view_ident(v, sl[K_UID], es[K_UID], 1, &p->user);
-	if (sl[K_EUID] && sl[K_UID] && !same_value(sl[K_EUID], sl[K_UID]))
-		p->has_effective = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->effective);
+	p->has_uid = view_ident(v, sl[K_UID], es[K_UID], 1, &p->uid);
+	p->has_euid = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->euid);
+	p->user = p->uid;
+	p->has_user = p->has_uid;
+	if (p->has_euid && sl[K_UID] && !same_value(sl[K_EUID], sl[K_UID])) {
+		p->effective = p->euid;
+		p->has_effective = true;
+	}
 	if (sl[K_EGID] && sl[K_GID] && !same_value(sl[K_EGID], sl[K_GID]))
 		p->has_effective_group = view_ident(v, sl[K_EGID], es[K_EGID], 2, &p->effective_group);
 	p->has_group = view_ident(v, sl[K_GID], es[K_GID], 2, &p->group);
@@ -908,6 +951,15 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	jsonw_array_end(j);
 }
 
+/* The names view_build looked up for r's fields (r is one of the event's
+ * records, with fields: an event without any has no storage for them), one
+ * per field: loops over a record read them in step. */
+static inline const struct name_slot *const *rec_names(const struct view *v,
+							const struct parsed_rec *r)
+{
+	return v->fns + (r->fields - v->pe.fields);
+}
+
 /* A socket address fully shown in auditd.data.socket (and source or
  * destination); other families keep their raw saddr too. */
 static bool sa_decoded(const struct view *g)
@@ -916,22 +968,21 @@ static bool sa_decoded(const struct view *g)
 }
 
 /* Keys already shown elsewhere in the document, so not repeated in data. */
-static const bool consumed[K_COUNT] = {
-	[K_PID] = true,  [K_PPID] = true, [K_UID] = true,   [K_GID] = true,     [K_EUID] = true,
-	[K_COMM] = true, [K_EXE] = true,  [K_KEY] = true,   [K_SUCCESS] = true, [K_RES] = true,
-	[K_SES] = true,  [K_CWD] = true,  [K_ITEMS] = true, [K_ARGC] = true,    [K_PROCTITLE] = true,
-	[K_AUID] = true, [K_SUID] = true, [K_FSUID] = true, [K_EGID] = true,    [K_SGID] = true,
-	[K_FSGID] = true,
-};
+#define KEY_BIT(k) ((uint64_t)1 << K_##k)
+static const uint64_t consumed = KEY_BIT(PID) | KEY_BIT(PPID) | KEY_BIT(UID) | KEY_BIT(GID) |
+				 KEY_BIT(EUID) | KEY_BIT(COMM) | KEY_BIT(EXE) | KEY_BIT(KEY) |
+				 KEY_BIT(SUCCESS) | KEY_BIT(RES) | KEY_BIT(SES) | KEY_BIT(CWD) |
+				 KEY_BIT(ITEMS) | KEY_BIT(ARGC) | KEY_BIT(PROCTITLE) | KEY_BIT(AUID) |
+				 KEY_BIT(SUID) | KEY_BIT(FSUID) | KEY_BIT(EGID) | KEY_BIT(SGID) |
+				 KEY_BIT(FSGID);
+_Static_assert(K_COUNT <= 64, "a key's bit in a uint64_t");
 
-/* The known keys data leaves out of this event, decided once rather than
- * per field: the consumed ones, subj when it was written as a SELinux label,
- * saddr when it was decoded in full. */
-static void data_skips(const struct view *g, bool subj_written, bool skip[K_COUNT])
+/* The known keys data leaves out of this event (a bit per enum key),
+ * decided once rather than per field: the consumed ones, subj when it was
+ * written as a SELinux label, saddr when it was decoded in full. */
+static uint64_t data_skips(const struct view *g, bool subj_written)
 {
-	memcpy(skip, consumed, sizeof(consumed));
-	skip[K_SUBJ] = subj_written;
-	skip[K_SADDR] = sa_decoded(g);
+	return consumed | (subj_written ? KEY_BIT(SUBJ) : 0) | (sa_decoded(g) ? KEY_BIT(SADDR) : 0);
 }
 
 /* A field's value in data: names for arch, syscall and errno exits, else
@@ -1017,43 +1068,62 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 	}
 }
 
+/* Record r's members of data (none for the records shown elsewhere whole),
+ * its keyless words last. Returns their total (0 when none). */
+static size_t data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
+			  uint64_t skip, struct keyset *ks, bool *open)
+{
+	struct jsonw *j = &w->w;
+	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
+	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
+		return 0;
+	size_t keyless = 0;
+	const struct field *fields = r->fields;
+	const struct name_slot *const *fns = rec_names(&w->v, r);
+	for (size_t i = 0, n = r->nfields; i < n; i++) {
+		const struct field *f = &fields[i];
+		const struct name_slot *ns = fns[i];
+		if (ns && (skip >> ns->key & 1))
+			continue;
+		if (!f->key.len) {
+			keyless += f->val.len + 1;
+			continue;
+		}
+		if (!keyset_add(ks, f->key.p, f->key.len))
+			continue;
+		data_open(j, open);
+		struct strv v = data_value(w, g, f, ns);
+		jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
+	}
+	if (keyless)
+		write_keyless(w, r, keyless, ks, open);
+	return keyless;
+}
+
 static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
 {
 	struct jsonw *j = &w->w;
 	struct keyset ks;
 	bool open = false;
-	bool skip[K_COUNT];
 
 	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
 		return;
-	data_skips(g, subj_written, skip);
+	uint64_t skip = data_skips(g, subj_written);
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
-	const struct parsed_rec *order[2] = {g->primary, g->syscall};
-
-	for (size_t pass = 0; pass < 2 + w->v.pe.nrec; pass++) {
-		const struct parsed_rec *r = pass < 2 ? order[pass] : &w->v.pe.recs[pass - 2];
-		if (!r || (pass >= 2 && (r == g->primary || r == g->syscall)))
-			continue;
-		if (r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
-		    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
-			continue;
-		size_t keyless = 0;
-		for (size_t i = 0; i < r->nfields; i++) {
-			const struct field *f = &r->fields[i];
-			if (!f->key.len) {
-				keyless += f->val.len + 1;
-				continue;
-			}
-			const struct name_slot *ns = view_field_name(&w->v, f);
-			if ((ns && skip[ns->key]) || !keyset_add(&ks, f->key.p, f->key.len))
-				continue;
-			data_open(j, &open);
-			struct strv v = data_value(w, g, f, ns);
-			jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
-		}
-		if (keyless)
-			write_keyless(w, r, keyless, &ks, &open);
+	/* the record that names the event first, then the SYSCALL, then the rest */
+	size_t words = data_record(w, g, g->primary, skip, &ks, &open);
+	if (g->syscall != g->primary)
+		data_record(w, g, g->syscall, skip, &ks, &open);
+	else if (words)
+		/* a SYSCALL that names the event was always read twice: its keys
+		 * are all in the set by then, but its keyless words are kept again
+		 * (as "unparsed" when nothing took that name yet) */
+		write_keyless(w, g->primary, words, &ks, &open);
+	for (size_t i = 0; i < w->v.pe.nrec; i++) {
+		const struct parsed_rec *r = &w->v.pe.recs[i];
+		if (r != g->primary && r != g->syscall)
+			data_record(w, g, r, skip, &ks, &open);
 	}
 	if (g->have_sa) {
 		if (!open) {
@@ -1147,7 +1217,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
 		jsonw_object_end(j);
 	}
-	write_process(w, g);
+	write_process(w, &people);
 	write_user(w, g, o, &people);
 	write_file(w, g, o);
 	write_network(w, g, &ip);
@@ -1164,13 +1234,20 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	jsonw_string(j, g->type_lower.p, g->type_lower.len);
 	JSONW_KEY(j, "sequence");
 	jsonw_uint(j, ev->serial);
-	kv_strz(j, "result", outcome == 1 ? "success" : outcome == 0 ? "fail" : "unknown");
-	if (w->v.slot[K_SES]) {
-		uint64_t ses;
-		if (view_u64(w->v.slot[K_SES], &ses) && ses == IDCACHE_UNSET)
-			kv_strz(j, "session", "unset");
+	if (outcome == 1)
+		JSONW_FRAG(j, "\"result\":\"success\"", 0);
+	else if (outcome == 0)
+		JSONW_FRAG(j, "\"result\":\"fail\"", 0);
+	else
+		JSONW_FRAG(j, "\"result\":\"unknown\"", 0);
+	const struct field *ses = w->v.slot[K_SES];
+	if (ses) {
+		uint64_t id;
+		/* the usual unset one compared, not parsed */
+		if (strv_eq(ses->val, "4294967295") || (view_u64(ses, &id) && id == IDCACHE_UNSET))
+			JSONW_FRAG(j, "\"session\":\"unset\"", 0);
 		else
-			kv_str(j, "session", w->v.slot[K_SES]->val);
+			kv_str(j, "session", ses->val);
 	}
 	kv_strz(j, "event_kind", g->rule->event_kind);
 	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);

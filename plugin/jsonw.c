@@ -48,25 +48,6 @@ static const char short_esc[0x20] = {
 
 static const char hexdig[16] = "0123456789abcdef";
 
-/* SWAR: does the 8-byte word hold any byte that is not plain (see above)?
- * Exact as a yes/no answer: each term is the classic has-zero / has-less-than
- * test, which borrows only past a byte that really matches, so a word of
- * plain bytes never says yes. escape_into() relies on that: after a yes it
- * scans bytewise, unbounded, for the special byte. It does not say where. */
-static inline bool word_has_special(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	uint64_t q = x ^ (ones * '"');
-	uint64_t b = x ^ (ones * '\\');
-	uint64_t d = x ^ (ones * 0x7f);
-	uint64_t t = ((x - ones * 0x20) & ~x)     /* byte < 0x20 (or >= 0x80) */
-		| ((q - ones) & ~q)               /* byte == '"' */
-		| ((b - ones) & ~b)               /* byte == '\\' */
-		| ((d - ones) & ~d)               /* byte == 0x7f */
-		| x;                              /* byte >= 0x80 */
-	return (t & highs) != 0;
-}
-
 /* Length of a well-formed UTF-8 sequence at s[0..n) (s[0] >= 0x80), or 0 if
  * s[0] does not start one. Unicode 15, table 3-7. */
 static inline size_t utf8_seq(const unsigned char *s, size_t n)
@@ -96,15 +77,7 @@ static inline size_t utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* The k (1..7) bytes at s as a little-endian word, without reading past
- * them. The unused high bytes are padded with 'a' so that they look plain
- * to word_has_special(). */
-static inline uint64_t load_tail(const unsigned char *s, size_t k)
-{
-	return load_upto8(s, k) | (0x6161616161616161ULL & (~0ULL << (8 * k)));
-}
-
-/* Stores the low k (1..7) bytes of x (as loaded by load_tail) at d. */
+/* Stores the k (1..7) bytes at s (those jsonw__tail loads) at d. */
 static inline void store_tail(char *d, const unsigned char *s, size_t k)
 {
 	if (k >= 4) {
@@ -119,19 +92,6 @@ static inline void store_tail(char *d, const unsigned char *s, size_t k)
 		d[0] = (char)s[0];
 	}
 }
-
-#ifdef __SSE2__
-/* Bit i set when s[i] (of 16) is not plain. Adding 1 turns 0x7f into 0x80,
- * so one signed compare with 0x21 is true for controls, 0x7f and every byte
- * >= 0x80 at once. */
-static inline unsigned special_mask16(__m128i x)
-{
-	__m128i lt = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(x, _mm_set1_epi8(1)));
-	__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
-	__m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(lt, _mm_or_si128(q, b)));
-}
-#endif
 
 /* The escaping proper. dst must hold 6 * len bytes.
  *
@@ -150,7 +110,7 @@ static size_t escape_general(char *dst, const unsigned char *s, size_t len)
 #ifdef __SSE2__
 		if (left >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-			unsigned m = special_mask16(x);
+			unsigned m = jsonw__special_mask16(x);
 			/* dst has room: 6 bytes per input byte left, >= 96 */
 			_mm_storeu_si128((__m128i *)(void *)d, x);
 			if (!m) {
@@ -166,13 +126,13 @@ static size_t escape_general(char *dst, const unsigned char *s, size_t len)
 #endif
 		if (left >= 8) {
 			uint64_t x = load64(s);
-			if (!word_has_special(x)) {
+			if (!jsonw__word_special(x)) {
 				memcpy(d, &x, 8);
 				d += 8;
 				s += 8;
 				continue;
 			}
-		} else if (!word_has_special(load_tail(s, left))) {
+		} else if (!jsonw__word_special(jsonw__tail(s, left))) {
 			store_tail(d, s, left);
 			d += left;
 			break;
@@ -229,14 +189,14 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 		size_t i = 0;
 		for (; i + 16 <= len; i += 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-			if (special_mask16(x))
+			if (jsonw__special_mask16(x))
 				return i + escape_general(dst + i, s + i, len - i);
 			_mm_storeu_si128((__m128i *)(void *)(dst + i), x);
 		}
 		if (i < len) {
 			/* the last 16 bytes; those before i are known plain */
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
-			if (special_mask16(x))
+			if (jsonw__special_mask16(x))
 				return i + escape_general(dst + i, s + i, len - i);
 			_mm_storeu_si128((__m128i *)(void *)(dst + len - 16), x);
 		}
@@ -245,15 +205,15 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 	if (len >= 8) {
 		uint64_t a = load64(s), b = load64(s + len - 8);
 		__m128i x = _mm_set_epi64x((long long)b, (long long)a);
-		if (special_mask16(x))
+		if (jsonw__special_mask16(x))
 			return escape_general(dst, s, len);
 		memcpy(dst, &a, 8);
 		memcpy(dst + len - 8, &b, 8);
 		return len;
 	}
 	if (len) {
-		/* load_tail pads with plain bytes; the upper 8 lanes are zero */
-		if (special_mask16(_mm_cvtsi64_si128((long long)load_tail(s, len))) & 0xff)
+		/* jsonw__tail pads with plain bytes */
+		if (jsonw__special1(jsonw__tail(s, len)))
 			return escape_general(dst, s, len);
 		store_tail(dst, s, len);
 		return len;
@@ -423,28 +383,15 @@ void jsonw__frag(struct jsonw *w, const char *s, size_t n, int open)
 	w->comma = jsonw__frag_wants_comma(w, s[n - 1]);
 }
 
-char *jsonw_span_begin(struct jsonw *w, size_t bound)
+char *jsonw__span_begin(struct jsonw *w, size_t bound)
 {
-	char *p;
-	/* the comma, the run and the NUL */
-	if (__builtin_expect(bound < 4096 && w->len + bound + 2 <= w->lim, 1))
-		p = w->buf + w->len;
-	else if (!(p = reserve(w, bound < SIZE_MAX / 2 ? bound + 1 : SIZE_MAX)))
-		return NULL;
-	return put_comma(w, p);
+	char *p = reserve(w, bound < SIZE_MAX / 2 ? bound + 1 : SIZE_MAX);
+	return p ? put_comma(w, p) : NULL;
 }
 
-
-
-void jsonw_span_end(struct jsonw *w, char *p, int open)
+void jsonw__span_fail(struct jsonw *w)
 {
-	if (w->depth + open < 0 || w->depth + open > JSONW_MAX_DEPTH) {
-		fail(w);
-		return;
-	}
-	commit(w, p);
-	w->depth += open;
-	w->comma = jsonw__frag_wants_comma(w, p[-1]);
+	fail(w);
 }
 
 /* ---- strings and keys */
@@ -497,18 +444,8 @@ static inline void load_short(const char *s, size_t len, uint64_t *a, uint64_t *
 		*a = load64(u);
 		*b = load64(u + len - 8);
 	} else {
-		*a = *b = load_tail(u, len); /* len 0 too: all padding */
+		*a = *b = jsonw__tail(u, len); /* len 0 too: all padding */
 	}
-}
-
-/* Does either word hold a byte that is not plain? */
-static inline bool short_special(uint64_t a, uint64_t b)
-{
-#ifdef __SSE2__
-	return special_mask16(_mm_set_epi64x((long long)b, (long long)a)) != 0;
-#else
-	return word_has_special(a) || word_has_special(b);
-#endif
 }
 
 /* Stores what load_short() loaded at d; returns d + len. May store up to 8
@@ -527,7 +464,7 @@ static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
 {
 	uint64_t a, b;
 	load_short((const char *)s, len, &a, &b);
-	if (short_special(a, b))
+	if (jsonw__special2(a, b))
 		return false;
 	store_short(d, a, b, len);
 	return true;
@@ -558,7 +495,7 @@ quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
 	return true;
 }
 
-char *jsonw_span_str(char *p, const char *s, size_t len)
+char *jsonw__span_str(char *p, const char *s, size_t len)
 {
 	*p++ = '"';
 	/* jsonw_str_bound() leaves room for copy_short_plain()'s word stores */
@@ -588,7 +525,7 @@ void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, 
 	uint64_t ka, kb, va, vb;
 	load_short(key, klen, &ka, &kb);
 	load_short(s, len, &va, &vb);
-	if (short_special(ka, va) || ((klen | len) >= 8 && short_special(kb, vb)))
+	if (jsonw__special2(ka, va) || ((klen | len) >= 8 && jsonw__special2(kb, vb)))
 		return member_slow(w, key, klen, s, len);
 	char *p = put_comma(w, w->buf + w->len);
 	*p++ = '"';
@@ -651,48 +588,49 @@ static const char digit_pairs[201] =
 	"80818283848586878889"
 	"90919293949596979899";
 
-static inline int count_digits(uint64_t v)
+/* Writes v's decimal digits ending at end (exclusive), two at a time, in
+ * 32 bits once v fits (most numbers do: cheaper divisions); returns where
+ * they begin. */
+static inline char *put_digits(char *end, uint64_t v)
 {
-	int n = 1;
-	for (;;) {
-		if (v < 10) return n;
-		if (v < 100) return n + 1;
-		if (v < 1000) return n + 2;
-		if (v < 10000) return n + 3;
-		v /= 10000;
-		n += 4;
+	while (v > UINT32_MAX) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	uint32_t x = (uint32_t)v;
+	while (x >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (x % 100), 2);
+		x /= 100;
+	}
+	if (x >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * x, 2);
+	} else {
+		*--end = (char)('0' + x);
+	}
+	return end;
 }
 
-/* Writes v's decimal digits ending at end (exclusive). */
-static inline void put_digits(char *end, uint64_t v)
-{
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-	} else {
-		*--end = (char)('0' + v);
-	}
-}
+/* The longest number: '-' and 20 digits. */
+#define NUMBER_MAX 21
 
 static void write_number(struct jsonw *w, bool neg, uint64_t mag)
 {
-	/* ',' + '-' + 20 digits */
-	char *p = reserve(w, 22);
+	/* formatted backwards into the middle of tmp, then copied as one
+	 * fixed-size block (the bytes after the number are overwritten later) */
+	char tmp[2 * NUMBER_MAX];
+	char *s = put_digits(tmp + NUMBER_MAX, mag);
+	if (neg)
+		*--s = '-';
+	/* ',' the block and the NUL */
+	char *p = reserve(w, NUMBER_MAX + 1);
 	if (!p)
 		return;
 	p = put_comma(w, p);
-	if (neg)
-		*p++ = '-';
-	int n = count_digits(mag);
-	put_digits(p + n, mag);
-	commit(w, p + n);
+	memcpy(p, s, NUMBER_MAX);
+	commit(w, p + (tmp + NUMBER_MAX - s));
 	value_done(w);
 }
 

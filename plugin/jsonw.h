@@ -36,6 +36,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "loadword.h"
 
 #define JSONW_MAX_DEPTH 32
 
@@ -161,6 +168,79 @@ static inline void jsonw_frag(struct jsonw *w, const char *s, size_t n, int open
 }
 #define JSONW_FRAG(w, lit, open) jsonw_frag((w), "" lit "", sizeof(lit) - 1, (open))
 
+/* ---- short strings, checked inline: most are a few plain bytes ("0",
+ * "root"), and the spans below take them without a call. */
+
+/* SWAR: does the 8-byte word hold any byte that needs escaping (below
+ * 0x20, '"', '\\', 0x7f or >= 0x80)? Exact as a yes/no answer: each term is
+ * the classic has-zero / has-less-than test, which borrows only past a byte
+ * that really matches, so a word of plain bytes never says yes (the
+ * escaping relies on that: after a yes it scans bytewise, unbounded, for the
+ * special byte). It does not say where. */
+static inline bool jsonw__word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"');
+	uint64_t b = x ^ (ones * '\\');
+	uint64_t d = x ^ (ones * 0x7f);
+	uint64_t t = ((x - ones * 0x20) & ~x)     /* byte < 0x20 (or >= 0x80) */
+		| ((q - ones) & ~q)               /* byte == '"' */
+		| ((b - ones) & ~b)               /* byte == '\\' */
+		| ((d - ones) & ~d)               /* byte == 0x7f */
+		| x;                              /* byte >= 0x80 */
+	return (t & highs) != 0;
+}
+
+#ifdef __SSE2__
+/* Bit i set when s[i] (of 16) needs escaping. Adding 1 turns 0x7f into
+ * 0x80, so one signed compare with 0x21 is true for controls, 0x7f and every
+ * byte >= 0x80 at once. */
+static inline unsigned jsonw__special_mask16(__m128i x)
+{
+	__m128i lt = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(x, _mm_set1_epi8(1)));
+	__m128i q = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+	__m128i b = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(lt, _mm_or_si128(q, b)));
+}
+#endif
+
+/* Does the word hold a byte that needs escaping? */
+static inline bool jsonw__special1(uint64_t x)
+{
+#ifdef __SSE2__
+	return jsonw__special_mask16(_mm_cvtsi64_si128((long long)x)) & 0xff;
+#else
+	return jsonw__word_special(x);
+#endif
+}
+
+/* Does either word hold a byte that needs escaping? */
+static inline bool jsonw__special2(uint64_t a, uint64_t b)
+{
+#ifdef __SSE2__
+	return jsonw__special_mask16(_mm_set_epi64x((long long)b, (long long)a)) != 0;
+#else
+	return jsonw__word_special(a) || jsonw__word_special(b);
+#endif
+}
+
+/* The k (0..7) bytes at s as a little-endian word, without reading past
+ * them. The unused high bytes are padded with 'a' so that they look plain. */
+static inline uint64_t jsonw__tail(const void *s, size_t k)
+{
+	return load_upto8(s, k) | (0x6161616161616161ULL & (~0ULL << (8 * k)));
+}
+
+/* "x" for a word loaded by jsonw__tail (len < 8) at p; returns the new end.
+ * Stores up to 10 bytes from p. */
+static inline char *jsonw__put_word(char *p, uint64_t x, size_t len)
+{
+	p[0] = '"';
+	memcpy(p + 1, &x, 8);
+	p[len + 1] = '"';
+	return p + len + 2;
+}
+
 /* In-place runs, for members whose shape is fixed but which hold strings
  * (an ECS user: "user":{"id":"..","name":".."}): one reservation and one
  * commit for the whole run instead of one per piece.
@@ -177,10 +257,62 @@ static inline size_t jsonw_str_bound(size_t len)
 	 * overflowing and an impossible one fails the reservation */
 	return len < SIZE_MAX / 64 ? 6 * len + 10 : SIZE_MAX / 8;
 }
-char *jsonw_span_begin(struct jsonw *w, size_t bound);
+
+char *jsonw__span_begin(struct jsonw *w, size_t bound);
+
+static inline char *jsonw_span_begin(struct jsonw *w, size_t bound)
+{
+	/* the comma, the run and the NUL */
+	if (__builtin_expect(bound < 4096 && w->len + bound + 2 <= w->lim, 1)) {
+		char *p = w->buf + w->len;
+		*p = ',';
+		return p + w->comma;
+	}
+	return jsonw__span_begin(w, bound);
+}
+
+/* The general case of jsonw_span_str(). */
+char *jsonw__span_str(char *p, const char *s, size_t len);
+
 /* "s", escaped like jsonw_string() (s may not be NULL); returns the new end. */
-char *jsonw_span_str(char *p, const char *s, size_t len);
-void jsonw_span_end(struct jsonw *w, char *p, int open);
+static inline char *jsonw_span_str(char *p, const char *s, size_t len)
+{
+	uint64_t x;
+	if (len < 8 && !jsonw__special1(x = jsonw__tail(s, len)))
+		return jsonw__put_word(p, x, len);
+	return jsonw__span_str(p, s, len);
+}
+
+/* "s", the fixed run mid (usually a literal: inline, its copy is a few
+ * stores), then "t": two strings checked at once when both are short (an
+ * id and its name). */
+static inline char *jsonw_span_str2(char *p, const char *s, size_t slen, const char *mid,
+				    size_t mlen, const char *t, size_t tlen)
+{
+	if ((slen | tlen) < 8) {
+		uint64_t a = jsonw__tail(s, slen), b = jsonw__tail(t, tlen);
+		if (!jsonw__special2(a, b)) {
+			p = jsonw__put_word(p, a, slen);
+			memcpy(p, mid, mlen);
+			return jsonw__put_word(p + mlen, b, tlen);
+		}
+	}
+	p = jsonw__span_str(p, s, slen);
+	memcpy(p, mid, mlen);
+	return jsonw__span_str(p + mlen, t, tlen);
+}
+
+void jsonw__span_fail(struct jsonw *w);
+
+static inline void jsonw_span_end(struct jsonw *w, char *p, int open)
+{
+	if (__builtin_expect((unsigned)(w->depth + open) > JSONW_MAX_DEPTH, 0))
+		return jsonw__span_fail(w);
+	*p = '\0';
+	w->len = (size_t)(p - w->buf);
+	w->depth += open;
+	w->comma = jsonw__frag_wants_comma(w, p[-1]);
+}
 
 /* A key and its string value, both escaped: jsonw_key() then
  * jsonw_string(), in one call (most members are short strings). */

@@ -141,6 +141,18 @@ static void check_string(const uint8_t *s, size_t n)
 	CHECK(one.len == e + 4);
 	CHECK(memcmp(one.buf + 2, esc, e) == 0);
 
+	/* {S:S} as a span of two strings, checked at once when short */
+	jsonw_reset(&one);
+	sp = jsonw_span_begin(&one, 2 * jsonw_str_bound(n) + 3);
+	CHECK(sp);
+	*sp++ = '{';
+	sp = jsonw_span_str2(sp, (const char *)s, n, ":", 1, (const char *)s, n);
+	*sp++ = '}';
+	jsonw_span_end(&one, sp, 0);
+	check_output(&one);
+	CHECK(one.len == 2 * e + 7);
+	CHECK(memcmp(one.buf + 2, esc, e) == 0 && memcmp(one.buf + e + 5, esc, e) == 0);
+
 	jsonw_reset(&one);
 	jsonw_array_begin(&one);
 	jsonw_string(&one, (const char *)s, n);

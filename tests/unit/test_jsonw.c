@@ -1016,8 +1016,8 @@ static void test_span(void **state)
 /* Strings around the fast paths' 8- and 16-byte limits, plain or with one
  * byte to escape at each place, each in a buffer of its own size (so that
  * AddressSanitizer sees any read past it), through every writer of
- * strings: jsonw_string, jsonw_key, jsonw_member (as key and as value) and
- * jsonw_span_str. */
+ * strings: jsonw_string, jsonw_key, jsonw_member (as key and as value),
+ * jsonw_span_str and jsonw_span_str2. */
 static void test_short_strings(void **state)
 {
 	struct jsonw *w = *state;
@@ -1049,15 +1049,22 @@ static void test_short_strings(void **state)
 				*p++ = ':';
 				p = jsonw_span_str(p, cs, n);
 				jsonw_span_end(w, p, 0);
+				/* two strings checked at once, or only one of them short */
+				p = jsonw_span_begin(w, 3 * jsonw_str_bound(n) + jsonw_str_bound(1) + 4);
+				assert_non_null(p);
+				p = jsonw_span_str2(p, cs, n, ":", 1, cs, n);
+				*p++ = ',';
+				p = jsonw_span_str2(p, "k", 1, ":", 1, cs, n);
+				jsonw_span_end(w, p, 0);
 				jsonw_object_end(w);
 
-				/* {S:S,S:S,"k":S,S:S} */
+				/* {S:S,S:S,"k":S,S:S,S:S,"k":S} */
 				char *q = want;
 				*q++ = '{';
-				for (int m = 0; m < 4; m++) {
+				for (int m = 0; m < 6; m++) {
 					if (m)
 						*q++ = ',';
-					if (m == 2)
+					if (m == 2 || m == 5)
 						q += sprintf(q, "\"k\"");
 					else
 						q = ref_quoted(q, s, n);
