@@ -122,16 +122,19 @@ bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv 
 	}
 	if ((n == 1 && v[0] == '?') || (n == 6 && memcmp(v, "(null)", 6) == 0))
 		return false;
-	if (interp_is_hex(v, n)) {
-		char *buf = arena_alloc(a, n / 2 + 1);
-		if (!buf)
-			return false;
-		interp_hex_decode(v, n, buf);
+	/* hex: decoded in one pass, straight into the arena, which takes the
+	 * bytes back when a digit says it was not hex after all */
+	char *buf = n & 1 ? NULL : arena_alloc(a, n / 2 + 1);
+	if (buf && interp_hex_decode(v, n, buf) == n / 2) {
 		buf[n / 2] = '\0';
 		out->p = buf;
 		out->len = n / 2;
 		return true;
 	}
+	if (buf)
+		arena_unalloc(a, buf);
+	else if (!(n & 1) && interp_is_hex(v, n))
+		return false; /* no memory */
 	out->p = v;
 	out->len = n;
 	return true;
