@@ -130,8 +130,6 @@ static bool is_aux(int type)
 
 /* --- values --------------------------------------------------------------- */
 
-/* A field's value as text: quotes stripped, hex decoded for encoded keys.
- * False when absent ("(null)", "?", empty). */
 /* A value that says something: not empty, "?", "\"?\"" or "(null)". */
 static bool has_value(struct strv v)
 {
@@ -142,7 +140,7 @@ static bool has_value(struct strv v)
 	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
 }
 
-bool view_text(struct view *w, const struct field *f, struct strv *out)
+bool view_text_any(struct view *w, const struct field *f, struct strv *out)
 {
 	const struct name_slot *ns = view_field_name(w, f);
 	struct strv v = f->val;
