@@ -138,9 +138,9 @@ const struct name_slot *view_name(const struct view *v, struct strv key);
  * names no writer asks about. */
 static inline const struct name_slot *view_field_name(const struct view *v, const struct field *f)
 {
-	/* a field of this event's storage, or (rarely) one from elsewhere */
-	uintptr_t base = (uintptr_t)v->pe.fields, at = (uintptr_t)f;
-	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
+	/* a field of this event's storage, or (rarely) one from elsewhere:
+	 * below the storage, the unsigned difference wraps to a huge i */
+	size_t i = ((uintptr_t)f - (uintptr_t)v->pe.fields) / sizeof(*f);
 	return i < v->pe.nfields ? v->fns[i] : view_name(v, f->key);
 }
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
