@@ -166,11 +166,6 @@ static void enriched_text(const struct field *f, struct strv *out)
 	*out = v;
 }
 
-bool view_u64(const struct field *f, uint64_t *v)
-{
-	return f && interp_u64(f->val.p, f->val.len, 10, v);
-}
-
 void view_copy(struct view *w, const char *s, struct strv *out)
 {
 	size_t n = strlen(s);

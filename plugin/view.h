@@ -186,7 +186,12 @@ const struct field *view_rec_field(const struct view *v, const struct parsed_rec
  * but PATH and EXECVE); *in gets its record. */
 const struct field *view_find(const struct view *v, const char *const *names,
 			      const struct parsed_rec **in);
-bool view_u64(const struct field *f, uint64_t *out);
+/* A field's decimal value. Inline: asked ~6 times per event (pid, ppid,
+ * ses, syscall, PATH's item). */
+static inline bool view_u64(const struct field *f, uint64_t *out)
+{
+	return f && interp_u64(f->val.p, f->val.len, 10, out);
+}
 /* Copies s into the arena. */
 void view_copy(struct view *v, const char *s, struct strv *out);
 /* Inline: with a literal, the length and the compare are settled at
