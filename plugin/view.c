@@ -140,9 +140,9 @@ static bool has_value(struct strv v)
 	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
 }
 
-bool view_text_any(struct view *w, const struct field *f, struct strv *out)
+bool view_text_any(struct view *w, const struct field *f, const struct name_slot *ns,
+		   struct strv *out)
 {
-	const struct name_slot *ns = view_field_name(w, f);
 	struct strv v = f->val;
 
 	if (ns && ns->encoded) {

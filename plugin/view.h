@@ -144,8 +144,9 @@ static inline const struct name_slot *view_field_name(const struct view *v, cons
 	return i < v->pe.nfields ? v->fns[i] : view_name(v, f->key);
 }
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
- * False when absent ("(null)", "?", empty). */
-bool view_text_any(struct view *v, const struct field *f, struct strv *out);
+ * False when absent ("(null)", "?", empty). ns: view_field_name(v, f). */
+bool view_text_any(struct view *v, const struct field *f, const struct name_slot *ns,
+		   struct strv *out);
 /* Inline: most values asked for (~25 per event: numbers, PATH's inode, dev,
  * mode...) are bare words of a key that is not encoded, given back as they
  * are. One that is empty or starts with a quote, '(' ("(null)") or '?'
@@ -155,7 +156,7 @@ static inline bool view_text(struct view *v, const struct field *f, struct strv 
 	const struct name_slot *ns = view_field_name(v, f);
 	char c = f->val.len ? f->val.p[0] : '"';
 	if ((ns && ns->encoded) || c == '"' || c == '\'' || c == '(' || c == '?')
-		return view_text_any(v, f, out);
+		return view_text_any(v, f, ns, out);
 	*out = f->val;
 	return true;
 }
