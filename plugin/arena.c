@@ -1,5 +1,6 @@
 #include "arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 struct arena_chunk {
@@ -35,6 +36,15 @@ void *arena_alloc(struct arena *a, size_t n)
 	void *p = c->data + c->used;
 	c->used += need;
 	return p;
+}
+
+void arena_unalloc(struct arena *a, void *p)
+{
+	struct arena_chunk *c = a->head;
+	uintptr_t at = (uintptr_t)p, base = c ? (uintptr_t)c->data : 0;
+
+	if (c && at >= base && at - base < c->used)
+		c->used = at - base;
 }
 
 void arena_reset(struct arena *a)

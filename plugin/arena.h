@@ -19,6 +19,8 @@ struct arena {
 void arena_init(struct arena *a, size_t chunk_size);
 /* n bytes, 8-aligned; NULL only when memory is exhausted. */
 void *arena_alloc(struct arena *a, size_t n);
+/* Gives back p, the last allocation: the next one reuses its bytes. */
+void arena_unalloc(struct arena *a, void *p);
 void arena_reset(struct arena *a);
 void arena_free(struct arena *a);
 

@@ -31,28 +31,42 @@ static const unsigned char hexval[256] = {
 };
 
 #ifdef __SSE2__
-/* 16 characters -> their digit values (0..15, junk where not hex); *ok says
- * whether all 16 were hex digits. '0'-'9' and, once 0x20 is or-ed in, 'a'-'f'
- * (only 'A'-'F' and 'a'-'f' map there); bytes >= 0x80 compare negative. */
-static inline __m128i hex_digits16(const char *s, bool *ok)
+/* 16 characters -> their digit values (0..15, junk where not hex), and-ing
+ * into *good 0xFF for each that is a hex digit, 0 for each that is not.
+ * '0'-'9' and, once 0x20 is or-ed in, 'a'-'f' (only 'A'-'F' and 'a'-'f'
+ * map there): each range moved to the bottom of the signed bytes (-128
+ * up), so one compare finds it. A digit's low 4 bits are its value, a
+ * letter's plus 9. */
+static inline __m128i hex_digits16(const char *s, __m128i *good)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
 	__m128i lc = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-				    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-	__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lc, _mm_set1_epi8('a' - 1)),
-				      _mm_cmplt_epi8(lc, _mm_set1_epi8('f' + 1)));
-	*ok = _mm_movemask_epi8(_mm_or_si128(dig, alpha)) == 0xFFFF;
-	return _mm_or_si128(_mm_and_si128(dig, _mm_sub_epi8(v, _mm_set1_epi8('0'))),
-			    _mm_and_si128(alpha, _mm_sub_epi8(lc, _mm_set1_epi8('a' - 10))));
+	__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+				     _mm_set1_epi8((char)(0x80 + 10)));
+	__m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lc, _mm_set1_epi8((char)(0x80 - 'a'))),
+				       _mm_set1_epi8((char)(0x80 + 6)));
+	*good = _mm_and_si128(*good, _mm_or_si128(dig, alpha));
+	return _mm_add_epi8(_mm_and_si128(v, _mm_set1_epi8(0x0f)),
+			    _mm_and_si128(alpha, _mm_set1_epi8(9)));
 }
 
-/* 16 digit values (high, low, high, low, ...) -> 8 bytes at out. */
-static inline void hex_pack8(__m128i d, char *out)
+/* 16 digit values (high, low, high, low, ...) -> 8 bytes, in the low
+ * halves of the 16-bit lanes. */
+static inline __m128i hex_pairs(__m128i d)
 {
 	__m128i hi = _mm_slli_epi16(_mm_and_si128(d, _mm_set1_epi16(0xff)), 4);
-	__m128i b = _mm_or_si128(hi, _mm_srli_epi16(d, 8));
+	return _mm_or_si128(hi, _mm_srli_epi16(d, 8));
+}
+
+static inline void hex_pack8(__m128i d, char *out)
+{
+	__m128i b = hex_pairs(d);
 	_mm_storel_epi64((__m128i *)(void *)out, _mm_packus_epi16(b, b));
+}
+
+static inline bool all_good(__m128i good)
+{
+	return _mm_movemask_epi8(good) == 0xFFFF;
 }
 #endif
 
@@ -63,12 +77,11 @@ bool interp_is_hex(const char *s, size_t n)
 #ifdef __SSE2__
 	if (n >= 16) {
 		/* 16 at a time, the last 16 overlapping the ones before */
-		bool ok = true;
-		for (size_t i = 0; ok && i + 16 < n; i += 16)
-			hex_digits16(s + i, &ok);
-		if (ok)
-			hex_digits16(s + n - 16, &ok);
-		return ok;
+		__m128i good = _mm_set1_epi8(-1);
+		for (size_t i = 0; i + 16 < n && all_good(good); i += 16)
+			hex_digits16(s + i, &good);
+		hex_digits16(s + n - 16, &good);
+		return all_good(good);
 	}
 #endif
 	for (size_t i = 0; i < n; i++)
@@ -83,14 +96,21 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out)
 		return (size_t)-1;
 #ifdef __SSE2__
 	if (n >= 16) {
-		/* 16 digits -> 8 bytes; the last 16 overlap the ones before
-		 * (n is even, so they start on a digit pair) */
-		bool ok = true;
-		for (size_t i = 0; ok && i + 16 < n; i += 16)
-			hex_pack8(hex_digits16(hex + i, &ok), out + i / 2);
-		if (ok)
-			hex_pack8(hex_digits16(hex + n - 16, &ok), out + (n - 16) / 2);
-		return ok ? n / 2 : (size_t)-1;
+		/* 32 digits -> 16 bytes; then 16 -> 8, the last 16 overlapping
+		 * the ones before (n is even, so they start on a digit pair).
+		 * Whether all were digits is asked once, at the end. */
+		__m128i good = _mm_set1_epi8(-1);
+		size_t i = 0;
+		for (; i + 32 <= n; i += 32) {
+			__m128i a = hex_pairs(hex_digits16(hex + i, &good));
+			__m128i b = hex_pairs(hex_digits16(hex + i + 16, &good));
+			_mm_storeu_si128((__m128i *)(void *)(out + i / 2), _mm_packus_epi16(a, b));
+		}
+		if (n - i > 16)
+			hex_pack8(hex_digits16(hex + i, &good), out + i / 2);
+		if (n - i)
+			hex_pack8(hex_digits16(hex + n - 16, &good), out + (n - 16) / 2);
+		return all_good(good) ? n / 2 : (size_t)-1;
 	}
 #endif
 	for (size_t i = 0; i < n; i += 2) {
@@ -122,16 +142,19 @@ bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv 
 	}
 	if ((n == 1 && v[0] == '?') || (n == 6 && memcmp(v, "(null)", 6) == 0))
 		return false;
-	if (interp_is_hex(v, n)) {
-		char *buf = arena_alloc(a, n / 2 + 1);
-		if (!buf)
-			return false;
-		interp_hex_decode(v, n, buf);
+	/* hex: decoded in one pass, straight into the arena, which takes the
+	 * bytes back when a digit says it was not hex after all */
+	char *buf = n & 1 ? NULL : arena_alloc(a, n / 2 + 1);
+	if (buf && interp_hex_decode(v, n, buf) == n / 2) {
 		buf[n / 2] = '\0';
 		out->p = buf;
 		out->len = n / 2;
 		return true;
 	}
+	if (buf)
+		arena_unalloc(a, buf);
+	else if (!(n & 1) && interp_is_hex(v, n))
+		return false; /* no memory */
 	out->p = v;
 	out->len = n;
 	return true;

@@ -130,8 +130,6 @@ static bool is_aux(int type)
 
 /* --- values --------------------------------------------------------------- */
 
-/* A field's value as text: quotes stripped, hex decoded for encoded keys.
- * False when absent ("(null)", "?", empty). */
 /* A value that says something: not empty, "?", "\"?\"" or "(null)". */
 static bool has_value(struct strv v)
 {
@@ -142,9 +140,9 @@ static bool has_value(struct strv v)
 	return v.len && !strv_eq(v, "?") && !strv_eq(v, "(null)");
 }
 
-bool view_text(struct view *w, const struct field *f, struct strv *out)
+bool view_text_any(struct view *w, const struct field *f, const struct name_slot *ns,
+		   struct strv *out)
 {
-	const struct name_slot *ns = view_field_name(w, f);
 	struct strv v = f->val;
 
 	if (ns && ns->encoded) {
@@ -166,11 +164,6 @@ static void enriched_text(const struct field *f, struct strv *out)
 		v.len -= 2;
 	}
 	*out = v;
-}
-
-bool view_u64(const struct field *f, uint64_t *v)
-{
-	return f && interp_u64(f->val.p, f->val.len, 10, v);
 }
 
 void view_copy(struct view *w, const char *s, struct strv *out)
@@ -292,66 +285,86 @@ bool view_ident_slow(struct view *w, const struct field *f, const struct field *
 
 /* --- the event, gathered -------------------------------------------------- */
 
-/* For each slotted id with a twin flag, the first ENRICHED field of r with
- * its name, case aside: what view_enriched() answers, in one pass instead
- * of a search per id. Such a name is unchanged by or-ing 0x20 into its
- * bytes, so an ENRICHED name matches it exactly when or-ing 0x20 into the
- * ENRICHED name's bytes gives it. */
-static void enriched_twins(const struct view *w, const struct parsed_rec *r,
-			   const struct field *twin[K_COUNT])
+/* Where record r's line lets a name be loaded as one whole word: a raw
+ * key less than n bytes past lo has 8 bytes of the line from its start
+ * ('=' and the value follow it). Keys from elsewhere (record.c's literal
+ * "msg") or near the line's end take load_upto8. */
+struct line_words {
+	uintptr_t lo;
+	size_t n;
+};
+
+static struct line_words line_words(const struct parsed_rec *r)
 {
-	memset(twin, 0, K_COUNT * sizeof(*twin));
-	for (size_t i = r->nefields; i-- > 0;) { /* backwards: the first wins */
+	return (struct line_words){(uintptr_t)r->line.p, r->line.len >= 8 ? r->line.len - 7 : 0};
+}
+
+/* A name's first min(len, 8) bytes out of a whole word, by its length. */
+static const uint64_t len_mask[64] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff,
+	[8 ... 63] = UINT64_MAX,
+};
+
+static inline const struct name_slot *raw_name(const struct view *w, struct strv k,
+					       struct line_words lw)
+{
+	if (!k.len || k.len >= 64)
+		return NULL;
+	uint64_t word = (uintptr_t)k.p - lw.lo < lw.n ? load64(k.p) & len_mask[k.len]
+						       : load_upto8(k.p, k.len);
+	return ht_find_word(w, word, k.p, k.len);
+}
+
+/* Sets each newly slotted id's ENRICHED twin (ids in mask, by key): the
+ * first ENRICHED field of r with its name, case aside, as view_enriched()
+ * answers, in one backwards pass. Such a name is unchanged by or-ing 0x20
+ * into its bytes, so an ENRICHED name matches it exactly when or-ing 0x20
+ * into the ENRICHED name's bytes gives it. */
+static void enriched_twins(struct view *w, const struct parsed_rec *r, uint64_t mask)
+{
+	for (size_t i = r->nefields; i-- > 0;) {
 		struct strv k = r->efields[i].key;
 		if (!k.len || k.len > 8)
 			continue;
 		const struct name_slot *ns =
 			ht_find_word(w, load_upto8(k.p, k.len) | case_mask(k.len), k.p, k.len);
-		if (ns && ns->twin)
-			twin[ns->key] = &r->efields[i];
+		if (ns && ns->twin && mask >> ns->key & 1)
+			w->eslot[ns->key] = &r->efields[i];
 	}
 }
 
-static void fill_slots(struct view *w, const struct parsed_rec *r)
+/* Looks up the names of record r's raw fields into w->fns and, unless r is
+ * a PATH or EXECVE record, gives each key not yet slotted its first field
+ * in r. ENRICHED fields are never asked for by name (their upper-case
+ * names are no known ones): NULL. */
+static void index_record(struct view *w, const struct parsed_rec *r)
 {
-	const struct field *twin[K_COUNT];
-	bool have_twins = false;
+	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
+	/* event.c stores each record's raw fields then its ENRICHED ones,
+	 * record after record, in pe.fields: fns is indexed the same way */
+	const struct name_slot **fns = w->fns + (r->fields - w->pe.fields);
+	struct line_words lw = line_words(r);
+	bool fill = fills_slots(r);
+	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
 
-	if (!fills_slots(r))
-		return;
-	const struct name_slot *const *fns = w->fns + (r->fields - w->pe.fields);
 	for (size_t i = 0; i < r->nfields; i++) {
-		const struct name_slot *ns = fns[i];
-		if (!ns || !ns->key || w->slot[ns->key])
+		const struct name_slot *ns = raw_name(w, r->fields[i].key, lw);
+		fns[i] = ns;
+		if (!fill || !ns || !ns->key || w->slot[ns->key])
 			continue;
 		w->slot[ns->key] = &r->fields[i];
 		/* only ids take their name from the ENRICHED part */
 		if (!ns->id || !r->nefields)
 			continue;
-		if (!ns->twin) {
+		if (ns->twin)
+			twins |= 1ULL << ns->key;
+		else
 			w->eslot[ns->key] = view_enriched(r, r->fields[i].key);
-			continue;
-		}
-		if (!have_twins)
-			enriched_twins(w, r, twin);
-		have_twins = true;
-		w->eslot[ns->key] = twin[ns->key];
 	}
-}
-
-/* Looks up the names of record r's raw fields into w->fns, then fills the
- * slots from them. ENRICHED fields are never asked for by name (their
- * upper-case names are no known ones): NULL. */
-static void index_record(struct view *w, const struct parsed_rec *r)
-{
-	/* event.c stores each record's raw fields then its ENRICHED ones,
-	 * record after record, in pe.fields: fns is indexed the same way */
-	const struct name_slot **fns = w->fns + (r->fields - w->pe.fields);
-
-	for (size_t i = 0; i < r->nfields; i++)
-		fns[i] = lookup_name(w, r->fields[i].key);
-	memset(fns + r->nfields, 0, r->nefields * sizeof(*fns));
-	fill_slots(w, r);
+	for (size_t i = 0; i < r->nefields; i++)
+		fns[r->nfields + i] = NULL;
+	if (twins)
+		enriched_twins(w, r, twins);
 }
 
 /* Every record indexed: the primary first, then the SYSCALL, then the

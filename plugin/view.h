@@ -138,14 +138,28 @@ const struct name_slot *view_name(const struct view *v, struct strv key);
  * names no writer asks about. */
 static inline const struct name_slot *view_field_name(const struct view *v, const struct field *f)
 {
-	/* a field of this event's storage, or (rarely) one from elsewhere */
-	uintptr_t base = (uintptr_t)v->pe.fields, at = (uintptr_t)f;
-	size_t i = at >= base ? (at - base) / sizeof(*f) : SIZE_MAX;
+	/* a field of this event's storage, or (rarely) one from elsewhere:
+	 * below the storage, the unsigned difference wraps to a huge i */
+	size_t i = ((uintptr_t)f - (uintptr_t)v->pe.fields) / sizeof(*f);
 	return i < v->pe.nfields ? v->fns[i] : view_name(v, f->key);
 }
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
- * False when absent ("(null)", "?", empty). */
-bool view_text(struct view *v, const struct field *f, struct strv *out);
+ * False when absent ("(null)", "?", empty). ns: view_field_name(v, f). */
+bool view_text_any(struct view *v, const struct field *f, const struct name_slot *ns,
+		   struct strv *out);
+/* Inline: most values asked for (~25 per event: numbers, PATH's inode, dev,
+ * mode...) are bare words of a key that is not encoded, given back as they
+ * are. One that is empty or starts with a quote, '(' ("(null)") or '?'
+ * may need more. */
+static inline bool view_text(struct view *v, const struct field *f, struct strv *out)
+{
+	const struct name_slot *ns = view_field_name(v, f);
+	char c = f->val.len ? f->val.p[0] : '"';
+	if ((ns && ns->encoded) || c == '"' || c == '\'' || c == '(' || c == '?')
+		return view_text_any(v, f, ns, out);
+	*out = f->val;
+	return true;
+}
 /* An id field (kind 1 user, 2 group) and its name: from the ENRICHED part
  * (ef) when auditd wrote one, else looked up when resolving ids. Inline:
  * a field asked for again in the same event is answered from the memo. */
@@ -173,7 +187,12 @@ const struct field *view_rec_field(const struct view *v, const struct parsed_rec
  * but PATH and EXECVE); *in gets its record. */
 const struct field *view_find(const struct view *v, const char *const *names,
 			      const struct parsed_rec **in);
-bool view_u64(const struct field *f, uint64_t *out);
+/* A field's decimal value. Inline: asked ~6 times per event (pid, ppid,
+ * ses, syscall, PATH's item). */
+static inline bool view_u64(const struct field *f, uint64_t *out)
+{
+	return f && interp_u64(f->val.p, f->val.len, 10, out);
+}
 /* Copies s into the arena. */
 void view_copy(struct view *v, const char *s, struct strv *out);
 /* Inline: with a literal, the length and the compare are settled at

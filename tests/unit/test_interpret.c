@@ -158,6 +158,11 @@ static void test_untrusted(void **state)
 	assert_strv_str(v, "ABC");
 	assert_true(interp_untrusted(S("41G2"), &a, &v));
 	assert_strv_str(v, "41G2");
+	/* found not hex in the last 16 digits: the arena takes its bytes back */
+	char *before = arena_alloc(&a, 1);
+	assert_true(interp_untrusted(S("2F73686172652F67656E6572616C2F706174G8"), &a, &v));
+	assert_strv_str(v, "2F73686172652F67656E6572616C2F706174G8");
+	assert_ptr_equal(arena_alloc(&a, 1), before + 8);
 	/* even-length hex is decoded (callers only ask for encoded fields) */
 	assert_true(interp_untrusted(S("ffffffff"), &a, &v));
 	assert_strv(v, "\xff\xff\xff\xff", 4);
