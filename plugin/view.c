@@ -585,8 +585,10 @@ int view_build(struct view *w, const struct event *ev, const struct normtab *nt,
 	w->gen++; /* forgets the memo's answers */
 	if (event_parse(ev, &w->pe) < 0 || w->pe.nrec == 0)
 		return -1;
-	if (w->pe.nfields > w->capfns) {
-		size_t cap = w->pe.nfields * 2;
+	/* never NULL, even for an event without fields: the writers index it
+	 * by a field's offset (NULL + 0 is undefined) */
+	if (w->pe.nfields >= w->capfns) {
+		size_t cap = w->pe.nfields * 2 + 16;
 		const struct name_slot **n = realloc(w->fns, cap * sizeof(*n));
 		if (!n)
 			return -1;
