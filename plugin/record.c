@@ -326,59 +326,74 @@ static uint64_t marks_window(const char *p, size_t n)
 static inline const char *next_mark(const char *base, uint64_t *m, char c)
 {
 	for (; *m; *m &= *m - 1) {
-		const char *q = base + __builtin_ctzll(*m);
+		const char *q = base + (unsigned)__builtin_ctzll(*m);
 		if (*q == c)
 			return q;
 	}
 	return NULL;
 }
 
-/* The bytes that open a quoted or braced value (see value_end()). */
-static const bool opens_value[256] = {['"'] = true, ['\''] = true, ['{'] = true};
+/* What the first byte of a value makes it: plain, "quoted", or one that
+ * value_end() takes ('quoted' or {braced}). */
+enum { VAL_BARE, VAL_DQ, VAL_OTHER };
+static const uint8_t value_kind[256] = {['"'] = VAL_DQ, ['\''] = VAL_OTHER, ['{'] = VAL_OTHER};
 
 /* Takes the plain fields from key start p on, the bulk of every record:
- * key=value or key="value", one space apart, inside the 64 bytes from p (one
- * mask of marks). They come out exactly as split() below would make them,
- * with a mark lookup per key and value instead of a search. Returns where it
- * stopped: p itself when the field there is not plain (split() takes it
- * on), else the end of the last value taken, before its separator. */
+ * key=value or key="value", one space apart, found in a 64-byte window of
+ * marks with a mark lookup per key and value instead of a search. A value
+ * that runs past the window is searched for its end from the window's end;
+ * the next window starts at the next key. The fields come out exactly as
+ * split() below would make them. Returns where it stopped: p itself when
+ * the field there is not plain (split() takes it on), else the end of the
+ * last value taken, before its separator. */
 static const char *plain_fields(struct splitter *s, const char *p, const char *end,
 				long *last_bare)
 {
-	const char *base = p, *wend = end - p > 64 ? p + 64 : end;
-	uint64_t m = marks_window(p, (size_t)(wend - p));
 	struct field *f = s->out + s->n, *const first = f, *const fend = s->out + s->max;
 
-	while (m && f < fend) {
-		/* the key: up to '=', its first mark */
-		const char *eq = base + __builtin_ctzll(m), *v = eq + 1, *ve;
-		if (*eq != '=')
-			break;
-		m &= m - 1;
-		if (v < wend && *v == '"') {
-			m &= m - 1; /* the opening quote */
-			const char *q = next_mark(base, &m, '"');
-			if (!q)
-				break;
+	while (f < fend) {
+		const char *base = p, *wend = end - p > 64 ? p + 64 : end;
+		uint64_t m = marks_window(p, (size_t)(wend - p));
+		while (m && f < fend) {
+			/* the key: up to '=', its first mark */
+			const char *eq = base + (unsigned)__builtin_ctzll(m), *v = eq + 1, *ve;
+			if (*eq != '=')
+				goto out;
 			m &= m - 1;
-			ve = q + 1;
-		} else if (v < wend && opens_value[(unsigned char)*v]) {
-			break;
-		} else {
-			ve = next_mark(base, &m, ' ');
-			if (!ve && wend != end)
-				break; /* it may run on past the window */
-			if (!ve)
-				ve = end;
+			int kind = v < end ? value_kind[(unsigned char)*v] : VAL_BARE;
+			if (kind == VAL_BARE) {
+				ve = next_mark(base, &m, ' ');
+				if (!ve) /* it runs past the window (which has no space after v) */
+					ve = find2(wend, end, ' ', ' ');
+			} else if (kind == VAL_DQ) {
+				m &= m - 1; /* the opening quote (none if v is at wend) */
+				const char *q = next_mark(base, &m, '"');
+				if (!q) { /* past the window (which has no quote after v) */
+					const char *from = wend > v ? wend : v + 1;
+					q = memchr(from, '"', (size_t)(end - from));
+					if (!q)
+						goto out; /* unclosed: value_end() decides */
+				}
+				m &= m - 1;
+				ve = q + 1;
+			} else {
+				goto out;
+			}
+			*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
+			/* one space, then the next key (a second space or '\n' is a
+			 * mark where the key should start: split() takes those) */
+			if (ve == end || *ve != ' ')
+				goto out;
+			m &= m - 1; /* the space, if it is in the window */
+			p = ve + 1;
 		}
-		*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
-		/* one space, then the next key (a second space or '\n' is a mark
-		 * where the key should start: split() takes those) */
-		if (ve == wend || *ve != ' ')
+		/* the window's marks are used up: the next window starts at the
+		 * key at p, unless this one did (a key of 64 bytes or more) or it
+		 * was the last (a word without '='): split() takes those */
+		if (wend == end || p == base)
 			break;
-		m &= m - 1;
-		p = ve + 1;
 	}
+out:
 	if (f == first)
 		return p;
 	struct strv last = f[-1].val;

@@ -650,6 +650,40 @@ static void test_fields_hex(void **state)
 	free(keep);
 }
 
+/* The plain fields are found 64 bytes at a time: keys and values ending just
+ * before, on and after a window's end, values longer than a window (bare,
+ * quoted, and a quote never closed), and a key longer than one. */
+static void test_fields_window_edges(void **state)
+{
+	char body[512], key[130], hex[101], quoted[83];
+	struct field f[16];
+	bool tr;
+	char *keep;
+
+	memset(hex, 'A', 100);
+	hex[100] = 0;
+	memset(quoted, 'q', 82);
+	quoted[0] = quoted[81] = '"';
+	quoted[40] = ' ';
+	quoted[82] = 0;
+	for (size_t k = 1; k < sizeof(key); k++) {
+		memset(key, 'k', k);
+		key[k] = 0;
+		snprintf(body, sizeof(body), "%s=1 b=\"x y\" c=%s d=%s e=5 %s=\"unclosed f=6", key,
+			 hex, quoted, key);
+		size_t n = split(body, f, 16, &tr, &keep);
+		assert_int_equal(n, 7);
+		assert_field(&f[0], key, "1");
+		assert_field(&f[1], "b", "\"x y\"");
+		assert_field(&f[2], "c", hex);
+		assert_field(&f[3], "d", quoted);
+		assert_field(&f[4], "e", "5");
+		assert_field(&f[5], key, "\"unclosed");
+		assert_field(&f[6], "f", "6");
+		free(keep);
+	}
+}
+
 static void test_fields_user_msg(void **state)
 {
 	struct record_hdr h;
@@ -1026,6 +1060,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_enriched),
 	    cmocka_unit_test(test_fields_quoted),
 	    cmocka_unit_test(test_fields_hex),
+	    cmocka_unit_test(test_fields_window_edges),
 	    cmocka_unit_test(test_fields_user_msg),
 	    cmocka_unit_test(test_fields_user_free_text),
 	    cmocka_unit_test(test_fields_msg_edge_cases),
