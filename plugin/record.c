@@ -177,10 +177,72 @@ static inline bool parse_u(const char **pp, const char *end, uint64_t max, uint6
 	return true;
 }
 
+/* The numbers of "SEC.MSEC:SERIAL):" at *pp, at most their own maximums;
+ * *pp moves past the "):". */
+static bool parse_stamp(const char **pp, const char *end, struct record_hdr *h)
+{
+	const char *p = *pp;
+	uint64_t v;
+
+	if (!parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+		return false;
+	if (!parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
+		return false;
+	h->msec = (uint32_t)v;
+	if (!parse_u(&p, end, UINT32_MAX, &v) || !starts(p, end, "):", 2))
+		return false;
+	h->serial = (uint32_t)v;
+	*pp = p + 2;
+	return true;
+}
+
+/* The last time stamp parsed, as text and numbers: most records follow one
+ * of their own event, whose stamp is the same text. Kept when it is 16 to 32
+ * bytes long (10-digit seconds and up to 10-digit serials are 17 to 26). */
+static struct {
+	char text[32];
+	size_t len; /* 0: none yet */
+	uint64_t sec;
+	uint32_t msec, serial;
+} last_stamp;
+
+/* Whether the n bytes at a and b are the same, 16 <= n <= 32: four words,
+ * the last two overlapping the first two. */
+static inline bool same16to32(const char *a, const char *b, size_t n)
+{
+	return !((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+		 (load64(a + n - 16) ^ load64(b + n - 16)) | (load64(a + n - 8) ^ load64(b + n - 8)));
+}
+
+/* The time stamp at *pp: the last one again, or parsed (and kept). */
+static inline bool take_stamp(const char **pp, const char *end, struct record_hdr *h)
+{
+	const char *p = *pp;
+	size_t n = last_stamp.len;
+
+	if (n && (size_t)(end - p) >= n && same16to32(p, last_stamp.text, n)) {
+		h->sec = last_stamp.sec;
+		h->msec = last_stamp.msec;
+		h->serial = last_stamp.serial;
+		*pp = p + n;
+		return true;
+	}
+	if (!parse_stamp(pp, end, h))
+		return false;
+	n = (size_t)(*pp - p);
+	if (n >= 16 && n <= sizeof(last_stamp.text)) {
+		memcpy(last_stamp.text, p, n);
+		last_stamp.len = n;
+		last_stamp.sec = h->sec;
+		last_stamp.msec = h->msec;
+		last_stamp.serial = h->serial;
+	}
+	return true;
+}
+
 int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 {
 	const char *p = line, *end = line + len;
-	uint64_t v;
 
 	memset(h, 0, sizeof(*h));
 	if (starts(p, end, "node=", 5)) {
@@ -204,15 +266,8 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 	if (!starts(p, end, "msg=audit(", 10))
 		return -1;
 	p += 10;
-	if (!parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+	if (!take_stamp(&p, end, h))
 		return -1;
-	if (!parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
-		return -1;
-	h->msec = (uint32_t)v;
-	if (!parse_u(&p, end, UINT32_MAX, &v) || !starts(p, end, "):", 2))
-		return -1;
-	h->serial = (uint32_t)v;
-	p += 2;
 	while (p < end && *p == ' ')
 		p++;
 

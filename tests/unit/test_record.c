@@ -274,6 +274,47 @@ static void test_header_spacing_and_numbers(void **state)
 	free(keep);
 }
 
+/* A record's stamp is mostly the one before it again (kept as text): the
+ * same text gives the same numbers, and any other text is parsed anew. */
+static void test_header_stamp_repeats(void **state)
+{
+	static const struct {
+		const char *line;
+		int rc;
+		uint64_t sec;
+		uint32_t msec, serial;
+	} t[] = {
+	    {"type=SYSCALL msg=audit(1795331870.000:28588): a=1", 0, 1795331870, 0, 28588},
+	    {"type=PATH msg=audit(1795331870.000:28588): b=2", 0, 1795331870, 0, 28588},
+	    {"type=EOE msg=audit(1795331870.000:28588):", 0, 1795331870, 0, 28588},
+	    {"type=EOE msg=audit(1795331870.000:28588)", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331870.000:2858):", 0, 1795331870, 0, 2858},
+	    {"type=EOE msg=audit(1795331870.000:285881):", 0, 1795331870, 0, 285881},
+	    {"type=EOE msg=audit(1795331870.000:285881)x", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331871.000:285881):", 0, 1795331871, 0, 285881},
+	    {"type=EOE msg=audit(1795331871.999:285881):", 0, 1795331871, 999, 285881},
+	    {"type=EOE msg=audit(1795331871.999:285881): x", 0, 1795331871, 999, 285881},
+	    {"type=EOE msg=audit(99999999999999999999.999:285881):", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331871.999:285881):", 0, 1795331871, 999, 285881},
+	};
+	struct record_hdr h;
+	char *keep;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(parse(t[i].line, &h, &keep), t[i].rc);
+		if (t[i].rc == 0)
+			assert_true(h.sec == t[i].sec && h.msec == t[i].msec &&
+				    h.serial == t[i].serial);
+		free(keep);
+	}
+	/* cut inside a stamp seen just before */
+	const char *line = "type=EOE msg=audit(1795331871.999:285881):";
+	for (size_t n = 0; n < strlen(line); n++) {
+		assert_int_equal(parse_n(line, n, &h, &keep), -1);
+		free(keep);
+	}
+}
+
 static void test_header_length_is_respected(void **state)
 {
 	struct record_hdr h;
@@ -1051,6 +1092,7 @@ int main(void)
 	    cmocka_unit_test(test_header_enriched),
 	    cmocka_unit_test(test_header_node),
 	    cmocka_unit_test(test_header_spacing_and_numbers),
+	    cmocka_unit_test(test_header_stamp_repeats),
 	    cmocka_unit_test(test_header_length_is_respected),
 	    cmocka_unit_test(test_header_malformed),
 	    cmocka_unit_test(test_header_nul_bytes),
