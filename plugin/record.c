@@ -457,9 +457,9 @@ out:
 	return last.p + last.len;
 }
 
-static void split(struct splitter *s, const char *p, const char *end, bool nested)
+/* last_bare: the last field added, if its value is bare (else -1) */
+static void split(struct splitter *s, const char *p, const char *end, bool nested, long last_bare)
 {
-	long last_bare = -1; /* the last field added, if its value is bare */
 	bool prefix_old = false; /* an "old" word came before the next key */
 
 	while (p < end) {
@@ -525,7 +525,7 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			/* closed, or cut short by truncation */
 			size_t inner = vl >= 2 && v[vl - 1] == '\'' ? vl - 2 : vl - 1;
 			size_t before = s->n;
-			split(s, v + 1, v + 1 + inner, true);
+			split(s, v + 1, v + 1 + inner, true, -1);
 			/* free text inside msg='...': keep the whole text as well */
 			for (size_t i = before; i < s->n; i++) {
 				if (s->out[i].key.len == 0) {
@@ -545,8 +545,14 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 size_t record_fields(struct strv body, struct field *out, size_t max, bool *truncated)
 {
 	struct splitter s = {out, max, 0, false};
+	const char *p = body.p, *end = p + body.len;
+	long last_bare = -1;
 
-	split(&s, body.p, body.p + body.len, false);
+	/* most bodies are plain fields to their end: split() is for the rest */
+	if (p < end)
+		p = plain_fields(&s, p, end, &last_bare);
+	if (p < end)
+		split(&s, p, end, false, last_bare);
 	if (truncated)
 		*truncated = s.truncated;
 	return s.n;
