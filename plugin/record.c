@@ -337,20 +337,19 @@ static const char *value_end(const char *p, const char *end)
 /* --- the common case: plain fields, a window at a time ------------------- */
 
 /* The marks among 16 bytes, as bits: the bytes that end plain keys and
- * values (' ', '=', '"'), and '\n', which split() takes as a separator. */
+ * values (' ', '=', '"'), and '\n', which split() takes as a separator. So
+ * that two compares find them, every byte up to '"' (0x22) is one: control
+ * bytes and '!' are marks that are neither, skipped like '=' in a value. */
 static inline unsigned marks16(const char *p)
 {
 #ifdef __SSE2__
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	/* ' ' (0x20) and '"' (0x22) differ in one bit */
-	__m128i sp_dq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('"'));
-	__m128i eq_nl = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
-				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(sp_dq, eq_nl));
+	__m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(x, _mm_set1_epi8('"')), _mm_setzero_si128());
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
 #else
 	unsigned m = 0;
 	for (int i = 0; i < 16; i++)
-		m |= (unsigned)(p[i] == ' ' || p[i] == '=' || p[i] == '"' || p[i] == '\n') << i;
+		m |= (unsigned)((unsigned char)p[i] <= '"' || p[i] == '=') << i;
 	return m;
 #endif
 }
@@ -366,7 +365,7 @@ static uint64_t marks_window(const char *p, size_t n)
 	if (n < 16) {
 		char tmp[16] = {0};
 		memcpy(tmp, p, n);
-		return marks16(tmp);
+		return marks16(tmp) & ((1u << n) - 1); /* none in the bytes past n */
 	}
 	uint64_t m = 0;
 	for (size_t o = 0; o < n; o += 16) {

@@ -656,6 +656,15 @@ static void test_fields_quoted(void **state)
 	assert_field(&f[0], "x", "");
 	free(keep);
 
+	/* control bytes and '!' in keys and values */
+	n = split("a!=1 b\tc=x\ty d=\"p!\x01q\" e=!", f, 16, &tr, &keep);
+	assert_int_equal(n, 4);
+	assert_field(&f[0], "a!", "1");
+	assert_field(&f[1], "b\tc", "x\ty");
+	assert_field(&f[2], "d", "\"p!\x01q\"");
+	assert_field(&f[3], "e", "!");
+	free(keep);
+
 	/* only the first '=' splits */
 	n = split("a==b c=d=e", f, 16, &tr, &keep);
 	assert_int_equal(n, 2);
