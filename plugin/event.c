@@ -86,6 +86,27 @@ void event_release(struct event *ev)
 	ev->cap = ev->caprec = ev->len = ev->nrec = 0;
 }
 
+/* Splits one part of a record into fields at the end of pe->fields (grown
+ * as needed). Returns their number, or SIZE_MAX when memory is exhausted. */
+static size_t parse_part(struct parsed_event *pe, struct strv body)
+{
+	size_t room = pe->capfields - pe->nfields;
+	bool trunc = false;
+	/* a record has at most one field per two bytes */
+	size_t want = body.len / 2 + 1;
+	if (want > EVENT_MAX_FIELDS)
+		want = EVENT_MAX_FIELDS;
+	if (room < want) {
+		if (grow((void **)&pe->fields, &pe->capfields, pe->nfields + want, sizeof(*pe->fields),
+			 256))
+			return SIZE_MAX;
+		room = pe->capfields - pe->nfields;
+	}
+	size_t n = record_fields(body, pe->fields + pe->nfields, room < want ? room : want, &trunc);
+	pe->fields_truncated |= trunc;
+	return n;
+}
+
 int event_parse(const struct event *ev, struct parsed_event *pe)
 {
 	pe->ev = ev;
@@ -116,21 +137,12 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 		r->line = (struct strv){line, len};
 		for (int part = 0; part < 2; part++) {
 			struct strv body = part ? r->hdr.enriched : r->hdr.body;
-			size_t room = pe->capfields - pe->nfields;
-			bool trunc = false;
-			/* a record has at most one field per two bytes */
-			size_t want = body.len / 2 + 1;
-			if (want > EVENT_MAX_FIELDS)
-				want = EVENT_MAX_FIELDS;
-			if (room < want) {
-				if (grow((void **)&pe->fields, &pe->capfields, pe->nfields + want,
-					 sizeof(*pe->fields), 256))
+			size_t n = 0; /* no fields in an empty part (RAW, EOE-like records) */
+			if (body.len) {
+				n = parse_part(pe, body);
+				if (n == SIZE_MAX)
 					return -1;
-				room = pe->capfields - pe->nfields;
 			}
-			size_t n = record_fields(body, pe->fields + pe->nfields,
-						 room < want ? room : want, &trunc);
-			pe->fields_truncated |= trunc;
 			/* stash the offset in the pointer slot until the end */
 			if (part == 0) {
 				r->fields = (struct field *)(uintptr_t)pe->nfields;

@@ -177,10 +177,72 @@ static inline bool parse_u(const char **pp, const char *end, uint64_t max, uint6
 	return true;
 }
 
+/* The numbers of "SEC.MSEC:SERIAL):" at *pp, at most their own maximums;
+ * *pp moves past the "):". */
+static bool parse_stamp(const char **pp, const char *end, struct record_hdr *h)
+{
+	const char *p = *pp;
+	uint64_t v;
+
+	if (!parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+		return false;
+	if (!parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
+		return false;
+	h->msec = (uint32_t)v;
+	if (!parse_u(&p, end, UINT32_MAX, &v) || !starts(p, end, "):", 2))
+		return false;
+	h->serial = (uint32_t)v;
+	*pp = p + 2;
+	return true;
+}
+
+/* The last time stamp parsed, as text and numbers: most records follow one
+ * of their own event, whose stamp is the same text. Kept when it is 16 to 32
+ * bytes long (10-digit seconds and up to 10-digit serials are 17 to 26). */
+static struct {
+	char text[32];
+	size_t len; /* 0: none yet */
+	uint64_t sec;
+	uint32_t msec, serial;
+} last_stamp;
+
+/* Whether the n bytes at a and b are the same, 16 <= n <= 32: four words,
+ * the last two overlapping the first two. */
+static inline bool same16to32(const char *a, const char *b, size_t n)
+{
+	return !((load64(a) ^ load64(b)) | (load64(a + 8) ^ load64(b + 8)) |
+		 (load64(a + n - 16) ^ load64(b + n - 16)) | (load64(a + n - 8) ^ load64(b + n - 8)));
+}
+
+/* The time stamp at *pp: the last one again, or parsed (and kept). */
+static inline bool take_stamp(const char **pp, const char *end, struct record_hdr *h)
+{
+	const char *p = *pp;
+	size_t n = last_stamp.len;
+
+	if (n && (size_t)(end - p) >= n && same16to32(p, last_stamp.text, n)) {
+		h->sec = last_stamp.sec;
+		h->msec = last_stamp.msec;
+		h->serial = last_stamp.serial;
+		*pp = p + n;
+		return true;
+	}
+	if (!parse_stamp(pp, end, h))
+		return false;
+	n = (size_t)(*pp - p);
+	if (n >= 16 && n <= sizeof(last_stamp.text)) {
+		memcpy(last_stamp.text, p, n);
+		last_stamp.len = n;
+		last_stamp.sec = h->sec;
+		last_stamp.msec = h->msec;
+		last_stamp.serial = h->serial;
+	}
+	return true;
+}
+
 int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 {
 	const char *p = line, *end = line + len;
-	uint64_t v;
 
 	memset(h, 0, sizeof(*h));
 	if (starts(p, end, "node=", 5)) {
@@ -204,15 +266,8 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 	if (!starts(p, end, "msg=audit(", 10))
 		return -1;
 	p += 10;
-	if (!parse_u(&p, end, UINT64_MAX / 10, &h->sec) || p >= end || *p++ != '.')
+	if (!take_stamp(&p, end, h))
 		return -1;
-	if (!parse_u(&p, end, 999, &v) || p >= end || *p++ != ':')
-		return -1;
-	h->msec = (uint32_t)v;
-	if (!parse_u(&p, end, UINT32_MAX, &v) || !starts(p, end, "):", 2))
-		return -1;
-	h->serial = (uint32_t)v;
-	p += 2;
 	while (p < end && *p == ' ')
 		p++;
 
@@ -282,20 +337,19 @@ static const char *value_end(const char *p, const char *end)
 /* --- the common case: plain fields, a window at a time ------------------- */
 
 /* The marks among 16 bytes, as bits: the bytes that end plain keys and
- * values (' ', '=', '"'), and '\n', which split() takes as a separator. */
+ * values (' ', '=', '"'), and '\n', which split() takes as a separator. So
+ * that two compares find them, every byte up to '"' (0x22) is one: control
+ * bytes and '!' are marks that are neither, skipped like '=' in a value. */
 static inline unsigned marks16(const char *p)
 {
 #ifdef __SSE2__
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	/* ' ' (0x20) and '"' (0x22) differ in one bit */
-	__m128i sp_dq = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8('"'));
-	__m128i eq_nl = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')),
-				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(sp_dq, eq_nl));
+	__m128i low = _mm_cmpeq_epi8(_mm_subs_epu8(x, _mm_set1_epi8('"')), _mm_setzero_si128());
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8('='))));
 #else
 	unsigned m = 0;
 	for (int i = 0; i < 16; i++)
-		m |= (unsigned)(p[i] == ' ' || p[i] == '=' || p[i] == '"' || p[i] == '\n') << i;
+		m |= (unsigned)((unsigned char)p[i] <= '"' || p[i] == '=') << i;
 	return m;
 #endif
 }
@@ -311,7 +365,7 @@ static uint64_t marks_window(const char *p, size_t n)
 	if (n < 16) {
 		char tmp[16] = {0};
 		memcpy(tmp, p, n);
-		return marks16(tmp);
+		return marks16(tmp) & ((1u << n) - 1); /* none in the bytes past n */
 	}
 	uint64_t m = 0;
 	for (size_t o = 0; o < n; o += 16) {
@@ -326,59 +380,74 @@ static uint64_t marks_window(const char *p, size_t n)
 static inline const char *next_mark(const char *base, uint64_t *m, char c)
 {
 	for (; *m; *m &= *m - 1) {
-		const char *q = base + __builtin_ctzll(*m);
+		const char *q = base + (unsigned)__builtin_ctzll(*m);
 		if (*q == c)
 			return q;
 	}
 	return NULL;
 }
 
-/* The bytes that open a quoted or braced value (see value_end()). */
-static const bool opens_value[256] = {['"'] = true, ['\''] = true, ['{'] = true};
+/* What the first byte of a value makes it: plain, "quoted", or one that
+ * value_end() takes ('quoted' or {braced}). */
+enum { VAL_BARE, VAL_DQ, VAL_OTHER };
+static const uint8_t value_kind[256] = {['"'] = VAL_DQ, ['\''] = VAL_OTHER, ['{'] = VAL_OTHER};
 
 /* Takes the plain fields from key start p on, the bulk of every record:
- * key=value or key="value", one space apart, inside the 64 bytes from p (one
- * mask of marks). They come out exactly as split() below would make them,
- * with a mark lookup per key and value instead of a search. Returns where it
- * stopped: p itself when the field there is not plain (split() takes it
- * on), else the end of the last value taken, before its separator. */
+ * key=value or key="value", one space apart, found in a 64-byte window of
+ * marks with a mark lookup per key and value instead of a search. A value
+ * that runs past the window is searched for its end from the window's end;
+ * the next window starts at the next key. The fields come out exactly as
+ * split() below would make them. Returns where it stopped: p itself when
+ * the field there is not plain (split() takes it on), else the end of the
+ * last value taken, before its separator. */
 static const char *plain_fields(struct splitter *s, const char *p, const char *end,
 				long *last_bare)
 {
-	const char *base = p, *wend = end - p > 64 ? p + 64 : end;
-	uint64_t m = marks_window(p, (size_t)(wend - p));
 	struct field *f = s->out + s->n, *const first = f, *const fend = s->out + s->max;
 
-	while (m && f < fend) {
-		/* the key: up to '=', its first mark */
-		const char *eq = base + __builtin_ctzll(m), *v = eq + 1, *ve;
-		if (*eq != '=')
-			break;
-		m &= m - 1;
-		if (v < wend && *v == '"') {
-			m &= m - 1; /* the opening quote */
-			const char *q = next_mark(base, &m, '"');
-			if (!q)
-				break;
+	while (f < fend) {
+		const char *base = p, *wend = end - p > 64 ? p + 64 : end;
+		uint64_t m = marks_window(p, (size_t)(wend - p));
+		while (m && f < fend) {
+			/* the key: up to '=', its first mark */
+			const char *eq = base + (unsigned)__builtin_ctzll(m), *v = eq + 1, *ve;
+			if (*eq != '=')
+				goto out;
 			m &= m - 1;
-			ve = q + 1;
-		} else if (v < wend && opens_value[(unsigned char)*v]) {
-			break;
-		} else {
-			ve = next_mark(base, &m, ' ');
-			if (!ve && wend != end)
-				break; /* it may run on past the window */
-			if (!ve)
-				ve = end;
+			int kind = v < end ? value_kind[(unsigned char)*v] : VAL_BARE;
+			if (kind == VAL_BARE) {
+				ve = next_mark(base, &m, ' ');
+				if (!ve) /* it runs past the window (which has no space after v) */
+					ve = find2(wend, end, ' ', ' ');
+			} else if (kind == VAL_DQ) {
+				m &= m - 1; /* the opening quote (none if v is at wend) */
+				const char *q = next_mark(base, &m, '"');
+				if (!q) { /* past the window (which has no quote after v) */
+					const char *from = wend > v ? wend : v + 1;
+					q = memchr(from, '"', (size_t)(end - from));
+					if (!q)
+						goto out; /* unclosed: value_end() decides */
+				}
+				m &= m - 1;
+				ve = q + 1;
+			} else {
+				goto out;
+			}
+			*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
+			/* one space, then the next key (a second space or '\n' is a
+			 * mark where the key should start: split() takes those) */
+			if (ve == end || *ve != ' ')
+				goto out;
+			m &= m - 1; /* the space, if it is in the window */
+			p = ve + 1;
 		}
-		*f++ = (struct field){{p, (size_t)(eq - p)}, {v, (size_t)(ve - v)}};
-		/* one space, then the next key (a second space or '\n' is a mark
-		 * where the key should start: split() takes those) */
-		if (ve == wend || *ve != ' ')
+		/* the window's marks are used up: the next window starts at the
+		 * key at p, unless this one did (a key of 64 bytes or more) or it
+		 * was the last (a word without '='): split() takes those */
+		if (wend == end || p == base)
 			break;
-		m &= m - 1;
-		p = ve + 1;
 	}
+out:
 	if (f == first)
 		return p;
 	struct strv last = f[-1].val;
@@ -387,9 +456,9 @@ static const char *plain_fields(struct splitter *s, const char *p, const char *e
 	return last.p + last.len;
 }
 
-static void split(struct splitter *s, const char *p, const char *end, bool nested)
+/* last_bare: the last field added, if its value is bare (else -1) */
+static void split(struct splitter *s, const char *p, const char *end, bool nested, long last_bare)
 {
-	long last_bare = -1; /* the last field added, if its value is bare */
 	bool prefix_old = false; /* an "old" word came before the next key */
 
 	while (p < end) {
@@ -455,7 +524,7 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 			/* closed, or cut short by truncation */
 			size_t inner = vl >= 2 && v[vl - 1] == '\'' ? vl - 2 : vl - 1;
 			size_t before = s->n;
-			split(s, v + 1, v + 1 + inner, true);
+			split(s, v + 1, v + 1 + inner, true, -1);
 			/* free text inside msg='...': keep the whole text as well */
 			for (size_t i = before; i < s->n; i++) {
 				if (s->out[i].key.len == 0) {
@@ -475,8 +544,14 @@ static void split(struct splitter *s, const char *p, const char *end, bool neste
 size_t record_fields(struct strv body, struct field *out, size_t max, bool *truncated)
 {
 	struct splitter s = {out, max, 0, false};
+	const char *p = body.p, *end = p + body.len;
+	long last_bare = -1;
 
-	split(&s, body.p, body.p + body.len, false);
+	/* most bodies are plain fields to their end: split() is for the rest */
+	if (p < end)
+		p = plain_fields(&s, p, end, &last_bare);
+	if (p < end)
+		split(&s, p, end, false, last_bare);
 	if (truncated)
 		*truncated = s.truncated;
 	return s.n;

@@ -28,7 +28,9 @@ struct record_hdr {
 };
 
 /* Parses the header of a line. Returns 0, or -1 when it is not an audit
- * record (the line is then counted and dropped by the caller). */
+ * record (the line is then counted and dropped by the caller). The last time
+ * stamp is kept as text, so the next record of the same event need not parse
+ * its numbers (one thread, like the type names' cache). */
 int record_parse_header(const char *line, size_t len, struct record_hdr *h);
 
 struct field {

@@ -274,6 +274,47 @@ static void test_header_spacing_and_numbers(void **state)
 	free(keep);
 }
 
+/* A record's stamp is mostly the one before it again (kept as text): the
+ * same text gives the same numbers, and any other text is parsed anew. */
+static void test_header_stamp_repeats(void **state)
+{
+	static const struct {
+		const char *line;
+		int rc;
+		uint64_t sec;
+		uint32_t msec, serial;
+	} t[] = {
+	    {"type=SYSCALL msg=audit(1795331870.000:28588): a=1", 0, 1795331870, 0, 28588},
+	    {"type=PATH msg=audit(1795331870.000:28588): b=2", 0, 1795331870, 0, 28588},
+	    {"type=EOE msg=audit(1795331870.000:28588):", 0, 1795331870, 0, 28588},
+	    {"type=EOE msg=audit(1795331870.000:28588)", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331870.000:2858):", 0, 1795331870, 0, 2858},
+	    {"type=EOE msg=audit(1795331870.000:285881):", 0, 1795331870, 0, 285881},
+	    {"type=EOE msg=audit(1795331870.000:285881)x", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331871.000:285881):", 0, 1795331871, 0, 285881},
+	    {"type=EOE msg=audit(1795331871.999:285881):", 0, 1795331871, 999, 285881},
+	    {"type=EOE msg=audit(1795331871.999:285881): x", 0, 1795331871, 999, 285881},
+	    {"type=EOE msg=audit(99999999999999999999.999:285881):", -1, 0, 0, 0},
+	    {"type=EOE msg=audit(1795331871.999:285881):", 0, 1795331871, 999, 285881},
+	};
+	struct record_hdr h;
+	char *keep;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(parse(t[i].line, &h, &keep), t[i].rc);
+		if (t[i].rc == 0)
+			assert_true(h.sec == t[i].sec && h.msec == t[i].msec &&
+				    h.serial == t[i].serial);
+		free(keep);
+	}
+	/* cut inside a stamp seen just before */
+	const char *line = "type=EOE msg=audit(1795331871.999:285881):";
+	for (size_t n = 0; n < strlen(line); n++) {
+		assert_int_equal(parse_n(line, n, &h, &keep), -1);
+		free(keep);
+	}
+}
+
 static void test_header_length_is_respected(void **state)
 {
 	struct record_hdr h;
@@ -615,6 +656,15 @@ static void test_fields_quoted(void **state)
 	assert_field(&f[0], "x", "");
 	free(keep);
 
+	/* control bytes and '!' in keys and values */
+	n = split("a!=1 b\tc=x\ty d=\"p!\x01q\" e=!", f, 16, &tr, &keep);
+	assert_int_equal(n, 4);
+	assert_field(&f[0], "a!", "1");
+	assert_field(&f[1], "b\tc", "x\ty");
+	assert_field(&f[2], "d", "\"p!\x01q\"");
+	assert_field(&f[3], "e", "!");
+	free(keep);
+
 	/* only the first '=' splits */
 	n = split("a==b c=d=e", f, 16, &tr, &keep);
 	assert_int_equal(n, 2);
@@ -648,6 +698,40 @@ static void test_fields_hex(void **state)
 	assert_field(&f[1], "proctitle", "617564697464002D66002D63");
 	assert_field(&f[2], "saddr", "02000050A9FEA9FE0000000000000000");
 	free(keep);
+}
+
+/* The plain fields are found 64 bytes at a time: keys and values ending just
+ * before, on and after a window's end, values longer than a window (bare,
+ * quoted, and a quote never closed), and a key longer than one. */
+static void test_fields_window_edges(void **state)
+{
+	char body[512], key[130], hex[101], quoted[83];
+	struct field f[16];
+	bool tr;
+	char *keep;
+
+	memset(hex, 'A', 100);
+	hex[100] = 0;
+	memset(quoted, 'q', 82);
+	quoted[0] = quoted[81] = '"';
+	quoted[40] = ' ';
+	quoted[82] = 0;
+	for (size_t k = 1; k < sizeof(key); k++) {
+		memset(key, 'k', k);
+		key[k] = 0;
+		snprintf(body, sizeof(body), "%s=1 b=\"x y\" c=%s d=%s e=5 %s=\"unclosed f=6", key,
+			 hex, quoted, key);
+		size_t n = split(body, f, 16, &tr, &keep);
+		assert_int_equal(n, 7);
+		assert_field(&f[0], key, "1");
+		assert_field(&f[1], "b", "\"x y\"");
+		assert_field(&f[2], "c", hex);
+		assert_field(&f[3], "d", quoted);
+		assert_field(&f[4], "e", "5");
+		assert_field(&f[5], key, "\"unclosed");
+		assert_field(&f[6], "f", "6");
+		free(keep);
+	}
 }
 
 static void test_fields_user_msg(void **state)
@@ -1017,6 +1101,7 @@ int main(void)
 	    cmocka_unit_test(test_header_enriched),
 	    cmocka_unit_test(test_header_node),
 	    cmocka_unit_test(test_header_spacing_and_numbers),
+	    cmocka_unit_test(test_header_stamp_repeats),
 	    cmocka_unit_test(test_header_length_is_respected),
 	    cmocka_unit_test(test_header_malformed),
 	    cmocka_unit_test(test_header_nul_bytes),
@@ -1026,6 +1111,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_enriched),
 	    cmocka_unit_test(test_fields_quoted),
 	    cmocka_unit_test(test_fields_hex),
+	    cmocka_unit_test(test_fields_window_edges),
 	    cmocka_unit_test(test_fields_user_msg),
 	    cmocka_unit_test(test_fields_user_free_text),
 	    cmocka_unit_test(test_fields_msg_edge_cases),
