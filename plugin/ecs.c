@@ -591,7 +591,10 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 	struct view *v = &w->v;
 	const struct field *const *sl = v->slot, *const *es = v->eslot;
 
-	memset(p, 0, sizeof(*p));
+	/* each ident is read only under its flag: the flags the code below
+	 * may leave alone are cleared, not the whole struct (~0.5 KB) */
+	p->has_effective = p->has_effective_group = false;
+	p->has_target = p->has_changes = p->has_xgroup = false;
 	/* the process's identity: uid (and euid, egid where they differ), gid */
 	p->has_uid = view_ident(v, sl[K_UID], es[K_UID], 1, &p->uid);
 	p->has_euid = view_ident(v, sl[K_EUID], es[K_EUID], 1, &p->euid);
@@ -926,6 +929,45 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 	}
 }
 
+/* A PATH record's object is written in place: one span of this size,
+ * renewed when a member would not fit (a usual record needs ~1.5 KB). */
+#define PATH_SPAN 2048
+
+/* One PATH record's fields as an object of strings. */
+static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
+{
+	struct jsonw *j = &w->w;
+	size_t room = PATH_SPAN;
+	char *p = jsonw_span_begin(j, room);
+	if (!p)
+		return;
+	char *end = p + room - 1; /* room for the '}' */
+	int open = 1;
+	bool comma = false;
+	*p++ = '{';
+	for (size_t f = 0; f < r->nfields; f++) {
+		struct strv k = r->fields[f].key, v;
+		if (!k.len || !view_text(&w->v, &r->fields[f], &v) || !keyset_add(ks, k.p, k.len))
+			continue;
+		size_t b = jsonw_member_bound(k.len, v.len);
+		if (b > (size_t)(end - p)) {
+			/* the next span begins with the comma, if any */
+			jsonw_span_end(j, p, open);
+			room = b > PATH_SPAN ? b : PATH_SPAN;
+			if (!(p = jsonw_span_begin(j, room)))
+				return;
+			end = p + room - 1;
+			open = 0;
+			comma = false;
+		}
+		*p = ',';
+		p = jsonw_span_member(p + comma, k.p, k.len, v.p, v.len);
+		comma = true;
+	}
+	*p++ = '}';
+	jsonw_span_end(j, p, open - 1);
+}
+
 /* auditd.paths: every PATH record, its fields as strings. */
 static void write_paths(struct ecs_writer *w, const struct view *g)
 {
@@ -934,19 +976,9 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 		return;
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
-		const struct parsed_rec *r = g->paths[i];
 		struct keyset ks;
-		if (!keyset_init(w, &ks, r->nfields))
-			continue;
-		jsonw_object_begin(j);
-		for (size_t f = 0; f < r->nfields; f++) {
-			struct strv v;
-			if (!r->fields[f].key.len || !view_text(&w->v, &r->fields[f], &v) ||
-			    !keyset_add(&ks, r->fields[f].key.p, r->fields[f].key.len))
-				continue;
-			jsonw_member(j, r->fields[f].key.p, r->fields[f].key.len, v.p, v.len);
-		}
-		jsonw_object_end(j);
+		if (keyset_init(w, &ks, g->paths[i]->nfields))
+			write_path(w, g->paths[i], &ks);
 	}
 	jsonw_array_end(j);
 }

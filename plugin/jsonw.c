@@ -430,43 +430,15 @@ static __attribute__((noinline)) void write_quoted(struct jsonw *w, const char *
 	commit(w, p);
 }
 
-/* Most keys and values are short and plain ("0", "root", "x86_64"). Below
- * this length they are checked against one constant bound, loaded as one or
- * two words, checked at once and stored whole: a leaf with no frame. */
-#define SHORT_MAX 16
-
-/* s[0..len) (len < SHORT_MAX) as two words: a, and b ending at s + len
- * (the same word below 8 bytes, padded with plain bytes). */
-static inline void load_short(const char *s, size_t len, uint64_t *a, uint64_t *b)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (len >= 8) {
-		*a = load64(u);
-		*b = load64(u + len - 8);
-	} else {
-		*a = *b = jsonw__tail(u, len); /* len 0 too: all padding */
-	}
-}
-
-/* Stores what load_short() loaded at d; returns d + len. May store up to 8
- * bytes past d + len. */
-static inline char *store_short(char *d, uint64_t a, uint64_t b, size_t len)
-{
-	memcpy(d, &a, 8);
-	if (len >= 8)
-		memcpy(d + len - 8, &b, 8);
-	return d + len;
-}
-
-/* Copies s[0..len) (len < SHORT_MAX) to d if nothing in it needs escaping;
- * false if something does. May store up to 8 bytes past d + len. */
+/* Copies s[0..len) (len < JSONW_SHORT_MAX) to d if nothing in it needs
+ * escaping; false if something does. May store up to 8 bytes past d + len. */
 static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
 {
 	uint64_t a, b;
-	load_short((const char *)s, len, &a, &b);
+	jsonw__load_short((const char *)s, len, &a, &b);
 	if (jsonw__special2(a, b))
 		return false;
-	store_short(d, a, b, len);
+	jsonw__store_short(d, a, b, len);
 	return true;
 }
 
@@ -477,7 +449,7 @@ quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
 {
 	/* ',' '"' 15 bytes of text '"' ':' and the NUL (the 8-byte stores of a
 	 * shorter text end within it) */
-	if (!(len < SHORT_MAX && w->len + SHORT_MAX + 4 <= w->lim))
+	if (!(len < JSONW_SHORT_MAX && w->len + JSONW_SHORT_MAX + 4 <= w->lim))
 		return false;
 	char *p = put_comma(w, w->buf + w->len);
 	*p++ = '"';
@@ -499,12 +471,19 @@ char *jsonw__span_str(char *p, const char *s, size_t len)
 {
 	*p++ = '"';
 	/* jsonw_str_bound() leaves room for copy_short_plain()'s word stores */
-	if (len < SHORT_MAX && copy_short_plain(p, (const unsigned char *)s, len))
+	if (len < JSONW_SHORT_MAX && copy_short_plain(p, (const unsigned char *)s, len))
 		p += len;
 	else
 		p += escape_into(p, (const unsigned char *)s, len);
 	*p++ = '"';
 	return p;
+}
+
+char *jsonw__span_member(char *p, const char *key, size_t klen, const char *s, size_t len)
+{
+	p = jsonw__span_str(p, key, klen);
+	*p++ = ':';
+	return jsonw__span_str(p, s, len);
 }
 
 /* Long, or something to escape: one piece at a time. */
@@ -519,20 +498,12 @@ void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, 
 {
 	/* ',' '"' 15 bytes of key '":"' 15 bytes of value '"' and the NUL (the
 	 * word stores of shorter ones end within it) */
-	if (__builtin_expect(!(key && s && klen < SHORT_MAX && len < SHORT_MAX &&
-			       w->len + 2 * SHORT_MAX + 6 <= w->lim), 0))
+	if (__builtin_expect(!(key && s && (klen | len) < JSONW_SHORT_MAX &&
+			       w->len + 2 * JSONW_SHORT_MAX + 6 <= w->lim), 0))
 		return member_slow(w, key, klen, s, len);
-	uint64_t ka, kb, va, vb;
-	load_short(key, klen, &ka, &kb);
-	load_short(s, len, &va, &vb);
-	if (jsonw__special2(ka, va) || ((klen | len) >= 8 && jsonw__special2(kb, vb)))
+	char *p = jsonw__member_short(put_comma(w, w->buf + w->len), key, klen, s, len);
+	if (!p)
 		return member_slow(w, key, klen, s, len);
-	char *p = put_comma(w, w->buf + w->len);
-	*p++ = '"';
-	p = store_short(p, ka, kb, klen);
-	memcpy(p, "\":\"", 3);
-	p = store_short(p + 3, va, vb, len);
-	*p++ = '"';
 	value_done(w);
 	commit(w, p);
 }

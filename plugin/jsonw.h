@@ -302,6 +302,73 @@ static inline char *jsonw_span_str2(char *p, const char *s, size_t slen, const c
 	return jsonw__span_str(p + mlen, t, tlen);
 }
 
+/* Most keys and values are short and plain ("0", "root", "x86_64"). Below
+ * this length they are loaded as one or two words, checked at once and
+ * stored whole. */
+#define JSONW_SHORT_MAX 16
+
+/* s[0..len) (len < JSONW_SHORT_MAX) as two words: a, and b ending at
+ * s + len (the same word below 8 bytes, padded with plain bytes). */
+static inline void jsonw__load_short(const char *s, size_t len, uint64_t *a, uint64_t *b)
+{
+	if (len >= 8) {
+		*a = load64(s);
+		*b = load64(s + len - 8);
+	} else {
+		*a = *b = jsonw__tail(s, len); /* len 0 too: all padding */
+	}
+}
+
+/* Stores what jsonw__load_short() loaded at d; returns d + len. May store
+ * up to 8 bytes past d + len. */
+static inline char *jsonw__store_short(char *d, uint64_t a, uint64_t b, size_t len)
+{
+	memcpy(d, &a, 8);
+	if (len >= 8)
+		memcpy(d + len - 8, &b, 8);
+	return d + len;
+}
+
+/* Room for jsonw_span_member(), with a comma before it. */
+static inline size_t jsonw_member_bound(size_t klen, size_t len)
+{
+	return 2 + jsonw_str_bound(klen) + jsonw_str_bound(len);
+}
+
+/* The general case of jsonw_span_member(). */
+char *jsonw__span_member(char *p, const char *key, size_t klen, const char *s, size_t len);
+
+/* "key":"s" when both are shorter than JSONW_SHORT_MAX and plain: loaded
+ * as words, checked at once and stored whole; returns the new end. NULL
+ * (nothing but scratch written) when something needs escaping. */
+static inline char *jsonw__member_short(char *p, const char *key, size_t klen, const char *s,
+					size_t len)
+{
+	uint64_t ka, kb, va, vb;
+	jsonw__load_short(key, klen, &ka, &kb);
+	jsonw__load_short(s, len, &va, &vb);
+	if (jsonw__special2(ka, va) || ((klen | len) >= 8 && jsonw__special2(kb, vb)))
+		return NULL;
+	*p = '"';
+	p = jsonw__store_short(p + 1, ka, kb, klen);
+	memcpy(p, "\":\"", 3);
+	p = jsonw__store_short(p + 3, va, vb, len);
+	*p = '"';
+	return p + 1;
+}
+
+/* "key":"s", both escaped like jsonw_member() (neither may be NULL);
+ * returns the new end. The short plain case inline, for loops that write
+ * many members into one span. */
+static inline char *jsonw_span_member(char *p, const char *key, size_t klen, const char *s,
+				      size_t len)
+{
+	char *q;
+	if ((klen | len) < JSONW_SHORT_MAX && (q = jsonw__member_short(p, key, klen, s, len)))
+		return q;
+	return jsonw__span_member(p, key, klen, s, len);
+}
+
 void jsonw__span_fail(struct jsonw *w);
 
 static inline void jsonw_span_end(struct jsonw *w, char *p, int open)

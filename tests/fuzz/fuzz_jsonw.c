@@ -153,6 +153,18 @@ static void check_string(const uint8_t *s, size_t n)
 	CHECK(one.len == 2 * e + 7);
 	CHECK(memcmp(one.buf + 2, esc, e) == 0 && memcmp(one.buf + e + 5, esc, e) == 0);
 
+	/* the same as a member written in a span, at its bound */
+	jsonw_reset(&one);
+	sp = jsonw_span_begin(&one, jsonw_member_bound(n, n) + 2);
+	CHECK(sp);
+	*sp++ = '{';
+	sp = jsonw_span_member(sp, (const char *)s, n, (const char *)s, n);
+	*sp++ = '}';
+	jsonw_span_end(&one, sp, 0);
+	check_output(&one);
+	CHECK(one.len == 2 * e + 7);
+	CHECK(memcmp(one.buf + 2, esc, e) == 0 && memcmp(one.buf + e + 5, esc, e) == 0);
+
 	jsonw_reset(&one);
 	jsonw_array_begin(&one);
 	jsonw_string(&one, (const char *)s, n);

@@ -1017,7 +1017,7 @@ static void test_span(void **state)
  * byte to escape at each place, each in a buffer of its own size (so that
  * AddressSanitizer sees any read past it), through every writer of
  * strings: jsonw_string, jsonw_key, jsonw_member (as key and as value),
- * jsonw_span_str and jsonw_span_str2. */
+ * jsonw_span_str, jsonw_span_str2 and jsonw_span_member. */
 static void test_short_strings(void **state)
 {
 	struct jsonw *w = *state;
@@ -1056,15 +1056,22 @@ static void test_short_strings(void **state)
 				*p++ = ',';
 				p = jsonw_span_str2(p, "k", 1, ":", 1, cs, n);
 				jsonw_span_end(w, p, 0);
+				/* members in one span, at their bounds */
+				p = jsonw_span_begin(w, jsonw_member_bound(n, n) + jsonw_member_bound(1, n));
+				assert_non_null(p);
+				p = jsonw_span_member(p, cs, n, cs, n);
+				*p++ = ',';
+				p = jsonw_span_member(p, "k", 1, cs, n);
+				jsonw_span_end(w, p, 0);
 				jsonw_object_end(w);
 
-				/* {S:S,S:S,"k":S,S:S,S:S,"k":S} */
+				/* {S:S,S:S,"k":S,S:S,S:S,"k":S,S:S,"k":S} */
 				char *q = want;
 				*q++ = '{';
-				for (int m = 0; m < 6; m++) {
+				for (int m = 0; m < 8; m++) {
 					if (m)
 						*q++ = ',';
-					if (m == 2 || m == 5)
+					if (m == 2 || m == 5 || m == 7)
 						q += sprintf(q, "\"k\"");
 					else
 						q = ref_quoted(q, s, n);
