@@ -33,21 +33,6 @@ static struct type_key type_key(const char *s, size_t n)
 	return (struct type_key){{load_upto8(s, n), n > 8 ? load_upto8(s + 8, n - 8) : 0}};
 }
 
-/* A word's first n bytes (all of it from 8 on). */
-static inline uint64_t first_bytes(size_t n)
-{
-	return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
-}
-
-/* type_key() of a name with 16 bytes readable at s (a header's type name,
- * which " msg=audit(" and a stamp follow): two loads, masked, no branches
- * on the length. */
-static inline struct type_key type_key16(const char *s, size_t n)
-{
-	return (struct type_key){
-		{load64(s) & first_bytes(n), load64(s + 8) & first_bytes(n > 8 ? n - 8 : 0)}};
-}
-
 static uint32_t type_hash(struct type_key k, size_t n)
 {
 	return (uint32_t)(((k.w[0] ^ (k.w[1] * 31) ^ n) * 0x9E3779B97F4A7C15ull) >> 40);
@@ -69,7 +54,7 @@ static int type_from_libaudit(const char *name, size_t len)
 	return t > 0 ? t : 0;
 }
 
-/* type_number()'s search from the name's first slot on, adding it when
+/* record_type_number()'s search from the name's first slot on, adding it when
  * new: out of line, so that the usual hit needs no registers saved. */
 static __attribute__((noinline)) int type_probe(const char *name, size_t len, struct type_key k,
 						uint32_t h)
@@ -93,23 +78,18 @@ static __attribute__((noinline)) int type_probe(const char *name, size_t len, st
 	return type_from_libaudit(name, len);
 }
 
-/* The number of a name of 1 to TYPE_NAME_MAX - 1 bytes, whose key is k:
- * nearly always a name of at most 16 bytes in its first slot. */
-static inline int type_number(const char *name, size_t len, struct type_key k)
-{
-	uint32_t h = type_hash(k, len);
-	size_t slot = h & (TYPE_CACHE_SIZE - 1);
-	if (len <= 16 && type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
-	    type_cache[slot].key.w[1] == k.w[1])
-		return type_cache[slot].type;
-	return type_probe(name, len, k, h);
-}
-
 int record_type_number(const char *name, size_t len)
 {
 	if (len == 0 || len >= TYPE_NAME_MAX)
 		return 0;
-	return type_number(name, len, type_key(name, len));
+	struct type_key k = type_key(name, len);
+	uint32_t h = type_hash(k, len);
+	size_t slot = h & (TYPE_CACHE_SIZE - 1);
+	/* nearly always: a name of at most 16 bytes, in its first slot */
+	if (len <= 16 && type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
+	    type_cache[slot].key.w[1] == k.w[1])
+		return type_cache[slot].type;
+	return type_probe(name, len, k, h);
 }
 
 /* --- header --------------------------------------------------------------- */
@@ -311,11 +291,7 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 		h->enriched.p = sep + 1;
 		h->enriched.len = (size_t)(end - sep - 1);
 	}
-	/* the type name is not empty, and 16 bytes from its start are in the
-	 * line: a space, "msg=audit(" and a stamp of 7 bytes or more follow */
-	size_t tl = h->type_name.len;
-	h->type = tl < TYPE_NAME_MAX ? type_number(h->type_name.p, tl, type_key16(h->type_name.p, tl))
-				     : 0;
+	h->type = record_type_number(h->type_name.p, h->type_name.len);
 	return 0;
 }
 
