@@ -54,12 +54,11 @@ static int type_from_libaudit(const char *name, size_t len)
 	return t > 0 ? t : 0;
 }
 
-int record_type_number(const char *name, size_t len)
+/* record_type_number()'s search from the name's first slot on, adding it when
+ * new: out of line, so that the usual hit needs no registers saved. */
+static __attribute__((noinline)) int type_probe(const char *name, size_t len, struct type_key k,
+						uint32_t h)
 {
-	if (len == 0 || len >= TYPE_NAME_MAX)
-		return 0;
-	struct type_key k = type_key(name, len);
-	uint32_t h = type_hash(k, len);
 	for (uint32_t i = 0; i < 8; i++) {
 		size_t slot = (h + i) & (TYPE_CACHE_SIZE - 1);
 		if (type_cache[slot].len == 0) {
@@ -77,6 +76,20 @@ int record_type_number(const char *name, size_t len)
 	}
 	/* a neighbourhood full of other names (hostile input): no caching */
 	return type_from_libaudit(name, len);
+}
+
+int record_type_number(const char *name, size_t len)
+{
+	if (len == 0 || len >= TYPE_NAME_MAX)
+		return 0;
+	struct type_key k = type_key(name, len);
+	uint32_t h = type_hash(k, len);
+	size_t slot = h & (TYPE_CACHE_SIZE - 1);
+	/* nearly always: a name of at most 16 bytes, in its first slot */
+	if (len <= 16 && type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
+	    type_cache[slot].key.w[1] == k.w[1])
+		return type_cache[slot].type;
+	return type_probe(name, len, k, h);
 }
 
 /* --- header --------------------------------------------------------------- */
