@@ -113,7 +113,9 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 	pe->nrec = 0;
 	pe->nfields = 0;
 	pe->fields_truncated = false;
-	if (grow((void **)&pe->recs, &pe->caprec, ev->nrec, sizeof(*pe->recs), 16))
+	if (grow((void **)&pe->recs, &pe->caprec, ev->nrec, sizeof(*pe->recs), 16) ||
+	    /* never NULL, even when no record has a field: records point into it */
+	    grow((void **)&pe->fields, &pe->capfields, 1, sizeof(*pe->fields), 256))
 		return -1;
 
 	/* fields point into pe->fields, which may move while growing: record
