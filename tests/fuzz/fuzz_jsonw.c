@@ -26,49 +26,13 @@
  * jsonw_* symbol, so the archive's copy is never pulled in. */
 #include "jsonw.c"
 #include "fuzz_check.h"
+#include "../tools/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
-/* Independent UTF-8 check: decode, then judge the code point. */
-static size_t seq_len(const uint8_t *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t cp, min;
-
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0) {
-		len = 2; cp = c & 0x1f; min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3; cp = c & 0x0f; min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4; cp = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 static bool utf8_valid(const uint8_t *s, size_t n)
 {
-	for (size_t i = 0; i < n;) {
-		size_t k = seq_len(s + i, n - i);
-		if (!k)
-			return false;
-		i += k;
-	}
-	return true;
+	return utf8_invalid_at(s, n) == n;
 }
 
 static json_object *parse_all(const char *doc, size_t len)

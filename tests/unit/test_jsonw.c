@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "jsonw.h"
+#include "../tools/utf8.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -630,48 +631,11 @@ static void test_allocation_failure(void **state)
 
 /* ------------------------------------------------------------ property test */
 
-/* Length of a well-formed UTF-8 sequence at s[0..n), 0 if none starts there.
- * Written differently from jsonw.c on purpose: decode, then judge the code
- * point. */
-static size_t ref_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t cp, min;
-
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0) {
-		len = 2; cp = c & 0x1f; min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3; cp = c & 0x0f; min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4; cp = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
+/* UTF-8 judged by the tests' own validator (tests/tools/utf8.h), written
+ * differently from jsonw.c on purpose: decode, then judge the code point. */
 static bool ref_utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		size_t k = ref_utf8_seq(s + i, n - i);
-		if (!k)
-			return false;
-		i += k;
-	}
-	return true;
+	return utf8_invalid_at(s, n) == n;
 }
 
 /* The escaping contract, spelled out slowly. Appends to out, returns new end. */
@@ -681,7 +645,7 @@ static char *ref_escape(char *out, const unsigned char *s, size_t n)
 	while (i < n) {
 		unsigned c = s[i];
 		if (c >= 0x80) {
-			size_t k = ref_utf8_seq(s + i, n - i);
+			size_t k = utf8_seq_len(s + i, n - i);
 			if (k) {
 				memcpy(out, s + i, k);
 				out += k;
