@@ -650,7 +650,6 @@ static bool write_selinux(struct jsonw *j, struct strv label)
 	return true;
 }
 
-/* open: the run "key":{ (OPEN_OBJ_ARGS) */
 /* auditd.user: the identities ECS has no name for (Auditbeat's user.audit,
  * user.saved, user.filesystem, user.selinux). Returns whether subj was
  * written as a SELinux label. */
@@ -983,15 +982,6 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	jsonw_array_end(j);
 }
 
-/* The names view_build looked up for r's fields (r is one of the event's
- * records, with fields: an event without any has no storage for them), one
- * per field: loops over a record read them in step. */
-static inline const struct name_slot *const *rec_names(const struct view *v,
-							const struct parsed_rec *r)
-{
-	return v->fns + (r->fields - v->pe.fields);
-}
-
 /* A socket address fully shown in auditd.data.socket (and source or
  * destination); other families keep their raw saddr too. */
 static bool sa_decoded(const struct view *g)
@@ -1111,7 +1101,7 @@ static size_t data_record(struct ecs_writer *w, const struct view *g, const stru
 		return 0;
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
-	const struct name_slot *const *fns = rec_names(&w->v, r);
+	const struct name_slot *const *fns = view_rec_names(&w->v, r);
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
 		const struct name_slot *ns = fns[i];
@@ -1158,10 +1148,7 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 			data_record(w, g, r, skip, &ks, &open);
 	}
 	if (g->have_sa) {
-		if (!open) {
-			JSONW_FRAG(j, OPEN_OBJ("data"), 1);
-			open = true;
-		}
+		data_open(j, &open);
 		JSONW_FRAG(j, OPEN_OBJ("socket"), 1);
 		kv_strz(j, "family", g->sa.family_name);
 		if (g->sa.addr[0])

@@ -202,12 +202,18 @@ static bool fills_slots(const struct parsed_rec *r)
 	return r->hdr.type != AUDIT_PATH && r->hdr.type != AUDIT_EXECVE;
 }
 
+/* Whether f is one of record r's raw fields. */
+static bool rec_holds(const struct parsed_rec *r, const struct field *f)
+{
+	return f >= r->fields && f < r->fields + r->nfields;
+}
+
 const struct field *view_enriched_of(const struct view *w, const struct parsed_rec *r,
 				     const struct field *f)
 {
 	const struct name_slot *ns = view_field_name(w, f);
 	/* a slot's twin was found in the slot field's own record */
-	if (ns && ns->key && w->slot[ns->key] == f && f >= r->fields && f < r->fields + r->nfields)
+	if (ns && ns->key && w->slot[ns->key] == f && rec_holds(r, f))
 		return w->eslot[ns->key];
 	return view_enriched(r, f->key);
 }
@@ -223,13 +229,13 @@ const struct field *view_rec_field(const struct view *w, const struct parsed_rec
 		 * first); the primary record, filled first, has none when its
 		 * slot is elsewhere or empty */
 		const struct field *f = w->slot[ns->key];
-		if (f && f >= r->fields && f < r->fields + r->nfields)
+		if (f && rec_holds(r, f))
 			return f;
 		if (r == w->primary && fills_slots(r))
 			return NULL;
 	}
 	/* the field whose name lookup gave the same entry */
-	const struct name_slot *const *fns = w->fns + (r->fields - w->pe.fields);
+	const struct name_slot *const *fns = view_rec_names(w, r);
 	for (size_t i = 0; i < r->nfields; i++)
 		if (fns[i] == ns)
 			return &r->fields[i];
@@ -273,7 +279,7 @@ bool view_ident_slow(struct view *w, const struct field *f, const struct field *
 		memset(out, 0, sizeof(*out));
 		return false;
 	}
-	struct ident_memo *m = &w->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	struct ident_memo *m = view__memo(w, f);
 	m->f = f;
 	m->ef = ef;
 	m->gen = w->gen;
@@ -340,9 +346,7 @@ static void enriched_twins(struct view *w, const struct parsed_rec *r, uint64_t 
 static void index_record(struct view *w, const struct parsed_rec *r)
 {
 	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
-	/* event.c stores each record's raw fields then its ENRICHED ones,
-	 * record after record, in pe.fields: fns is indexed the same way */
-	const struct name_slot **fns = w->fns + (r->fields - w->pe.fields);
+	const struct name_slot **fns = view_rec_names(w, r);
 	struct line_words lw = line_words(r);
 	bool fill = fills_slots(r);
 	uint64_t twins = 0; /* ids slotted here whose twin is still to find */

@@ -143,6 +143,15 @@ static inline const struct name_slot *view_field_name(const struct view *v, cons
 	size_t i = ((uintptr_t)f - (uintptr_t)v->pe.fields) / sizeof(*f);
 	return i < v->pe.nfields ? v->fns[i] : view_name(v, f->key);
 }
+/* What view_name() said of each of record r's fields, in step with them
+ * (r is one of the event's records): event.c stores each record's raw fields
+ * then its ENRICHED ones, record after record, in pe.fields, and fns is
+ * indexed the same way. */
+static inline const struct name_slot **view_rec_names(const struct view *v,
+						      const struct parsed_rec *r)
+{
+	return v->fns + (r->fields - v->pe.fields);
+}
 /* A field's value as text: quotes stripped, hex decoded for encoded keys.
  * False when absent ("(null)", "?", empty). ns: view_field_name(v, f). */
 bool view_text_any(struct view *v, const struct field *f, const struct name_slot *ns,
@@ -165,10 +174,15 @@ static inline bool view_text(struct view *v, const struct field *f, struct strv 
  * a field asked for again in the same event is answered from the memo. */
 bool view_ident_slow(struct view *v, const struct field *f, const struct field *ef, int kind,
 		     struct ident *out);
+/* Where view_ident()'s answer for f is remembered. */
+static inline struct ident_memo *view__memo(struct view *v, const struct field *f)
+{
+	return &v->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+}
 static inline bool view_ident(struct view *v, const struct field *f, const struct field *ef,
 			      int kind, struct ident *out)
 {
-	const struct ident_memo *m = &v->memo[(uintptr_t)f / sizeof(*f) % VIEW_IDENT_MEMO];
+	const struct ident_memo *m = view__memo(v, f);
 	if (!f || m->f != f || m->ef != ef || m->gen != v->gen || m->kind != kind)
 		return view_ident_slow(v, f, ef, kind, out);
 	*out = m->id;
