@@ -54,6 +54,13 @@ static int type_from_libaudit(const char *name, size_t len)
 	return t > 0 ? t : 0;
 }
 
+/* Whether the slot holds a name of len bytes whose first 16 are k's. */
+static inline bool type_slot_is(size_t slot, struct type_key k, size_t len)
+{
+	return type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
+	       type_cache[slot].key.w[1] == k.w[1];
+}
+
 /* record_type_number()'s search from the name's first slot on, adding it when
  * new: out of line, so that the usual hit needs no registers saved. */
 static __attribute__((noinline)) int type_probe(const char *name, size_t len, struct type_key k,
@@ -69,8 +76,7 @@ static __attribute__((noinline)) int type_probe(const char *name, size_t len, st
 			type_cache[slot].type = t;
 			return t;
 		}
-		if (type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
-		    type_cache[slot].key.w[1] == k.w[1] &&
+		if (type_slot_is(slot, k, len) &&
 		    (len <= 16 || !memcmp(type_cache[slot].name + 16, name + 16, len - 16)))
 			return type_cache[slot].type;
 	}
@@ -86,8 +92,7 @@ int record_type_number(const char *name, size_t len)
 	uint32_t h = type_hash(k, len);
 	size_t slot = h & (TYPE_CACHE_SIZE - 1);
 	/* nearly always: a name of at most 16 bytes, in its first slot */
-	if (len <= 16 && type_cache[slot].len == len && type_cache[slot].key.w[0] == k.w[0] &&
-	    type_cache[slot].key.w[1] == k.w[1])
+	if (len <= 16 && type_slot_is(slot, k, len))
 		return type_cache[slot].type;
 	return type_probe(name, len, k, h);
 }
