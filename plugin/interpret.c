@@ -125,21 +125,13 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out)
 
 /* ---- untrusted strings -------------------------------------------------- */
 
+/* interp_untrusted() for a value that is empty or not quoted. */
 bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv *out)
 {
 	out->p = "";
 	out->len = 0;
 	if (n == 0)
 		return false;
-	if (v[0] == '"') {
-		/* "text"; a value cut short by truncation may lack the closing quote */
-		size_t len = (n >= 2 && v[n - 1] == '"') ? n - 2 : n - 1;
-		if (len == 0)
-			return false;
-		out->p = v + 1;
-		out->len = len;
-		return true;
-	}
 	if ((n == 1 && v[0] == '?') || (n == 6 && memcmp(v, "(null)", 6) == 0))
 		return false;
 	/* hex: decoded in one pass, straight into the arena, which takes the

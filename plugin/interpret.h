@@ -37,16 +37,16 @@ size_t interp_hex_decode(const char *hex, size_t n, char *out);
  *   - decoded bytes may contain NULs; they are followed by an extra NUL
  *     (not counted in len) for convenience; valid until arena_reset();
  *   - a quoted value cut short (no closing quote) gives what follows '"';
- *   - false too if the arena cannot allocate. */
+ *   - false too if the arena cannot allocate.
+ * Inline: most such values are quoted (exe, comm, name, key: ~7 per event),
+ * given back without a copy; the others go to interp_untrusted_any(). */
 bool interp_untrusted_any(const char *v, size_t n, struct arena *a, struct strv *out);
-/* Inline: most such values are quoted (exe, comm, name, key: ~7 per
- * event), given back without a copy. */
 static inline bool interp_untrusted(const char *v, size_t n, struct arena *a, struct strv *out)
 {
-	if (n < 2 || v[0] != '"')
+	if (n == 0 || v[0] != '"')
 		return interp_untrusted_any(v, n, a, out);
 	/* a value cut short by truncation may lack the closing quote */
-	size_t len = v[n - 1] == '"' ? n - 2 : n - 1;
+	size_t len = n >= 2 && v[n - 1] == '"' ? n - 2 : n - 1;
 	*out = len ? (struct strv){v + 1, len} : (struct strv){"", 0};
 	return len > 0;
 }
