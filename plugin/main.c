@@ -450,14 +450,30 @@ static void on_sigusr1(struct ev_loop *loop, ev_signal *w, int revents)
 	log_stats(w->data, "status");
 }
 
-/* auditd 3.0 starts plugins with signals blocked and an odd umask. */
+/*
+ * auditd 3.0 starts plugins with signals blocked and an odd umask. SIGHUP
+ * and SIGUSR1 stay blocked until their watchers are in place
+ * (release_held_signals): one sent during start-up (auditd reconfiguring, a
+ * status asked for) waits instead of killing the daemon. SIGTERM and SIGINT
+ * do not wait: start-up may block on a FIFO or socket, and they must still
+ * stop it.
+ */
 static void reset_process_state(void)
+{
+	sigset_t held;
+	sigemptyset(&held);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGUSR1);
+	sigprocmask(SIG_SETMASK, &held, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	umask(077);
+}
+
+static void release_held_signals(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	umask(077);
 }
 
 static void start_signal(struct daemon *d, ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int),
@@ -639,6 +655,7 @@ int main(int argc, char **argv)
 	start_signal(&d, &d.sig_usr1, on_sigusr1, SIGUSR1);
 	for (ev_signal *s = &d.sig_hup; s <= &d.sig_usr1; s++)
 		ev_unref(d.loop); /* nor the signal watchers: input decides */
+	release_held_signals(); /* any that came during start-up run now */
 
 	ev_run(d.loop, 0);
 

@@ -18,6 +18,12 @@
 #                       that cannot be opened, are refused (logged, naming
 #                       FILE:LINE) and the running configuration goes on; a
 #                       good reload switches the output
+#   startup             SIGUSR1 and SIGHUP sent while the daemon starts (its
+#                       input a FIFO no one has opened yet, so it cannot get
+#                       past opening it) wait for it instead of killing it:
+#                       once a writer comes, the status line is logged and
+#                       the events are written; SIGTERM at the same point
+#                       still stops it
 . "$(dirname "$0")/lib.sh"
 
 # an exec event (8 records, EOE last) as the template of generated events
@@ -185,6 +191,49 @@ sighup-bad-config)
 	same_keys "A" "$T/wantA.keys" "$T/gotA.keys"
 	same_keys "B" "$T/wantB.keys" "$T/gotB.keys"
 	pass "bad reloads are refused with FILE:LINE and the old setup runs on; a good one switches output"
+	;;
+startup)
+	# held WAIT_MS: wait until the daemon is past its first line of main
+	# (SIGHUP and SIGUSR1 held: bits 1 and 10 of SigBlk); after WAIT_MS go on
+	# anyway, so that a daemon that does not hold them fails on the signal
+	held() {
+		local start blk
+		start=$(now_us)
+		while (($(now_us) - start < $1 * 1000)); do
+			blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$DPID/status" 2>/dev/null) || return 0
+			[[ -n $blk ]] && (((16#$blk & 0x201) == 0x201)) && return 0
+			sleep 0.01
+		done
+	}
+	mkfifo "$T/in.fifo"
+	gen 720001 3 >"$T/batch.txt"
+	"$AUDISP_ECS" -i "$T/in.fifo" -o "file:$T/out.json" 2>"$T/stderr" &
+	DPID=$!
+	BG_PIDS+=("$DPID")
+	held 3000
+	kill -USR1 "$DPID"
+	kill -HUP "$DPID"
+	sleep 0.2
+	alive || { wait "$DPID" || true; fail "SIGUSR1/SIGHUP during start-up killed the daemon: $(cat "$T/stderr")"; }
+	exec 3>"$T/in.fifo"
+	cat "$T/batch.txt" >&3
+	wait_grep "$T/stderr" ': status: lines_in=' 3000 || fail "the SIGUSR1 sent during start-up gave no status line"
+	wait_lines "$T/out.json" 3 3000 || fail "the events after a start-up SIGHUP were not written"
+	stop_input
+	((WAIT_RC == 0)) || fail "exit status $WAIT_RC"
+	events_in "$T/batch.txt" >"$T/want.keys"
+	docs_out "$T/out.json" >"$T/got.keys" || fail "invalid documents"
+	same_keys "after start-up signals" "$T/want.keys" "$T/got.keys"
+
+	# SIGTERM is not held: it stops a daemon stuck opening its input
+	"$AUDISP_ECS" -i "$T/in.fifo" -o "file:$T/out2.json" 2>"$T/stderr2" &
+	DPID=$!
+	BG_PIDS+=("$DPID")
+	held 3000
+	kill -TERM "$DPID"
+	wait_exit "$DPID" 3000
+	((WAIT_RC == 143)) || fail "SIGTERM during start-up: exit status $WAIT_RC, expected 143 (killed by it)"
+	pass "SIGUSR1 and SIGHUP during start-up wait for the daemon; SIGTERM still stops it"
 	;;
 *) fail "unknown mode $mode" ;;
 esac
