@@ -229,20 +229,21 @@ stop_input() {
 alive() { kill -0 "$DPID" 2>/dev/null; }
 
 # wait_idle PID MS: wait until the process sleeps in epoll_wait (started,
-# signal handlers in place, waiting for input); where /proc/PID/wchan tells
-# nothing, wait MS.
+# signal handlers in place, waiting for input). Where /proc/PID/wchan tells
+# nothing (a kernel that shows 0), wait until it catches SIGHUP, SIGUSR1 and
+# SIGTERM (SigCgt bits 1, 10 and 15): its watchers are in place just before
+# its loop starts.
 wait_idle() {
-	local pid=$1 ms=$2 start w seen=0
+	local pid=$1 ms=$2 start w cgt seen=0
 	start=$(now_us)
 	while (($(now_us) - start < ms * 1000)); do
 		w=$(cat "/proc/$pid/wchan" 2>/dev/null) || return 0
 		[[ $w == *epoll* ]] && return 0
-		# a kernel that never says where a task sleeps shows 0: give up
-		# waiting after a second of that
 		if [[ $w != 0 ]]; then
 			seen=1
-		elif ((!${seen:-0} && $(now_us) - start > 1000000)); then
-			return 0
+		elif ((!seen)); then
+			cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || return 0
+			[[ -n $cgt ]] && (((16#$cgt & 0x4201) == 0x4201)) && return 0
 		fi
 		sleep 0.01
 	done
