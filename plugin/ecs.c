@@ -1091,14 +1091,14 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 }
 
 /* Record r's members of data (none for the records shown elsewhere whole),
- * its keyless words last. Returns their total (0 when none). */
-static size_t data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
-			  uint64_t skip, struct keyset *ks, bool *open)
+ * its keyless words last. */
+static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
+			uint64_t skip, struct keyset *ks, bool *open)
 {
 	struct jsonw *j = &w->w;
 	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
 	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
-		return 0;
+		return;
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
@@ -1119,7 +1119,6 @@ static size_t data_record(struct ecs_writer *w, const struct view *g, const stru
 	}
 	if (keyless)
 		write_keyless(w, r, keyless, ks, open);
-	return keyless;
 }
 
 static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
@@ -1134,14 +1133,9 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	if (g->have_sa)
 		keyset_add(&ks, "socket", 6); /* ours, written last */
 	/* the record that names the event first, then the SYSCALL, then the rest */
-	size_t words = data_record(w, g, g->primary, skip, &ks, &open);
+	data_record(w, g, g->primary, skip, &ks, &open);
 	if (g->syscall != g->primary)
 		data_record(w, g, g->syscall, skip, &ks, &open);
-	else if (words)
-		/* a SYSCALL that names the event was always read twice: its keys
-		 * are all in the set by then, but its keyless words are kept again
-		 * (as "unparsed" when nothing took that name yet) */
-		write_keyless(w, g->primary, words, &ks, &open);
 	for (size_t i = 0; i < w->v.pe.nrec; i++) {
 		const struct parsed_rec *r = &w->v.pe.recs[i];
 		if (r != g->primary && r != g->syscall)
