@@ -670,21 +670,20 @@ static int each_name(struct loader *L, const char *entry, const char *key,
 	}
 }
 
-/* Who already holds a slot: a rule of this same file is a conflict. */
-static int check_slot(struct loader *L, const char *entry, const char *what,
-		      const struct norm_rule *old, const struct rule_box *b)
+/* The rule of this same file that already holds a slot (a conflict), or
+ * NULL. The callers name the slot only then: formatting it for every slot
+ * filled was a good part of the load time. */
+static const struct rule_box *slot_conflict(const struct loader *L, const struct norm_rule *old,
+					    const struct rule_box *b)
 {
 	const struct rule_box *ob = (const struct rule_box *)old;
-	if (ob && ob != b && ob->file == L->file)
-		return fail(L, entry, "%s already has a rule (entry \"%s\")", what, ob->key);
-	return 0;
+	return ob && ob != b && ob->file == L->file ? ob : NULL;
 }
 
 static int add_syscall(struct loader *L, const char *entry, const char *name, struct rule_box *b)
 {
 	struct normtab *t = L->t;
 	int found = 0;
-	char what[192];
 
 	for (int m = 0; m < NMACH; m++) {
 		if (!audit_machine_to_name(m))
@@ -693,9 +692,9 @@ static int add_syscall(struct loader *L, const char *entry, const char *name, st
 		if (nr < 0)
 			continue;
 		found = 1;
-		snprintf(what, sizeof what, "syscall \"%s\" (%s %d)", name, audit_machine_to_name(m), nr);
 		if (nr > MAX_SYSCALL_NR)
-			return fail(L, entry, "%s: number above %d", what, MAX_SYSCALL_NR);
+			return fail(L, entry, "syscall \"%s\" (%s %d): number above %d", name,
+				    audit_machine_to_name(m), nr, MAX_SYSCALL_NR);
 		if ((size_t)nr >= t->nsys[m]) {
 			size_t n = t->nsys[m] ? t->nsys[m] : 512;
 			while (n <= (size_t)nr)
@@ -707,8 +706,10 @@ static int add_syscall(struct loader *L, const char *entry, const char *name, st
 			t->by_sys[m] = a;
 			t->nsys[m] = n;
 		}
-		if (check_slot(L, entry, what, t->by_sys[m][nr], b) < 0)
-			return -1;
+		const struct rule_box *ob = slot_conflict(L, t->by_sys[m][nr], b);
+		if (ob)
+			return fail(L, entry, "syscall \"%s\" (%s %d) already has a rule "
+				    "(entry \"%s\")", name, audit_machine_to_name(m), nr, ob->key);
 		t->by_sys[m][nr] = &b->r;
 	}
 	if (!found)
@@ -719,7 +720,6 @@ static int add_syscall(struct loader *L, const char *entry, const char *name, st
 static int add_record_type(struct loader *L, const char *entry, const char *name, struct rule_box *b)
 {
 	int type;
-	char what[192];
 
 	if (isdigit((unsigned char)name[0])) {
 		char *end;
@@ -736,9 +736,10 @@ static int add_record_type(struct loader *L, const char *entry, const char *name
 	if (type < NORM_TYPE_MIN || type > NORM_TYPE_MAX)
 		return fail(L, entry, "record type \"%s\" (%d) is outside %d..%d", name, type,
 			    NORM_TYPE_MIN, NORM_TYPE_MAX);
-	snprintf(what, sizeof what, "record type \"%s\" (%d)", name, type);
-	if (check_slot(L, entry, what, L->t->by_type[type - NORM_TYPE_MIN], b) < 0)
-		return -1;
+	const struct rule_box *ob = slot_conflict(L, L->t->by_type[type - NORM_TYPE_MIN], b);
+	if (ob)
+		return fail(L, entry, "record type \"%s\" (%d) already has a rule (entry \"%s\")",
+			    name, type, ob->key);
 	L->t->by_type[type - NORM_TYPE_MIN] = &b->r;
 	return 0;
 }
