@@ -98,15 +98,21 @@ static bool summary_value(struct view *v, const struct parsed_rec *r, const stru
 	return true;
 }
 
-/* Field role.names[i] of record r, as view_rec_field() finds it: a
- * slotted name's field is its slot when that lies in r. */
+/* The field in slot key (0: none) if it is one of record r's: then it is
+ * r's field of that name, as view_rec_field() finds it. */
+static inline const struct field *slot_in(const struct view *v, const struct parsed_rec *r,
+					  unsigned char key)
+{
+	const struct field *f = key ? v->slot[key] : NULL;
+	return f && f >= r->fields && f < r->fields + r->nfields ? f : NULL;
+}
+
+/* Field role.names[i] of record r: from its slot, else looked up. */
 static const struct field *role_field(const struct view *v, const struct parsed_rec *r,
 				      struct role role, size_t i)
 {
-	const struct field *f = role.keys[i] ? v->slot[role.keys[i]] : NULL;
-	if (f && f >= r->fields && f < r->fields + r->nfields)
-		return f;
-	return view_rec_field(v, r, role.names[i]);
+	const struct field *f = slot_in(v, r, role.keys[i]);
+	return f ? f : view_rec_field(v, r, role.names[i]);
 }
 
 /* The first field of record r with one of the role's names. */
@@ -128,11 +134,10 @@ static bool has_value(struct view *v, const struct field *f)
 	return view_text(v, f, &val);
 }
 
-/* The field a role names: the first of the names the primary record has
- * with a value, else the first name another record has with a value (the
- * records in order, PATH and EXECVE records aside). */
-static const struct field *find_role(struct view *v, struct role role,
-				     const struct parsed_rec **in)
+/* find_role() past a first name that is not a slotted field of the
+ * primary record with a value. */
+static __attribute__((noinline)) const struct field *
+find_role_slow(struct view *v, struct role role, const struct parsed_rec **in)
 {
 	for (size_t n = 0; role.names[n]; n++) {
 		const struct field *f = role_field(v, v->primary, role, n);
@@ -153,6 +158,21 @@ static const struct field *find_role(struct view *v, struct role role,
 			}
 		}
 	return NULL;
+}
+
+/* The field a role names: the first of the names the primary record has
+ * with a value, else the first name another record has with a value (the
+ * records in order, PATH and EXECVE records aside). Inline, the usual case:
+ * the first name (auid, uid, exe) is a slotted field of the primary. */
+static inline const struct field *find_role(struct view *v, struct role role,
+					    const struct parsed_rec **in)
+{
+	const struct field *f = slot_in(v, v->primary, role.keys[0]);
+	if (f && has_value(v, f)) {
+		*in = v->primary;
+		return f;
+	}
+	return role.names[0] ? find_role_slow(v, role, in) : NULL;
 }
 
 /* "how" from field f of record r: an interpreter's script (comm) rather
