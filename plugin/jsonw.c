@@ -430,10 +430,31 @@ static __attribute__((noinline)) void write_quoted(struct jsonw *w, const char *
 	commit(w, p);
 }
 
-/* Copies s[0..len) (len < JSONW_SHORT_MAX) to d if nothing in it needs
+/* Strings shorter than this are checked and copied inline, without
+ * escape_into()'s loop: below JSONW_SHORT_MAX as words; with SSE2, up to 31
+ * bytes (most paths, executables and actions: "/usr/sbin/useradd") as two
+ * overlapping 16-byte blocks. */
+#ifdef __SSE2__
+#define PLAIN_INLINE_MAX 32
+#else
+#define PLAIN_INLINE_MAX JSONW_SHORT_MAX
+#endif
+
+/* Copies s[0..len) (len < PLAIN_INLINE_MAX) to d if nothing in it needs
  * escaping; false if something does. May store up to 8 bytes past d + len. */
 static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
 {
+#ifdef __SSE2__
+	if (len >= JSONW_SHORT_MAX) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+		if (jsonw__special_mask16(a) | jsonw__special_mask16(b))
+			return false;
+		_mm_storeu_si128((__m128i *)(void *)d, a);
+		_mm_storeu_si128((__m128i *)(void *)(d + len - 16), b);
+		return true;
+	}
+#endif
 	uint64_t a, b;
 	jsonw__load_short((const char *)s, len, &a, &b);
 	if (jsonw__special2(a, b))
@@ -447,9 +468,9 @@ static inline bool copy_short_plain(char *d, const unsigned char *s, size_t len)
 static inline __attribute__((always_inline)) bool
 quoted_short(struct jsonw *w, const char *s, size_t len, bool key)
 {
-	/* ',' '"' 15 bytes of text '"' ':' and the NUL (the 8-byte stores of a
-	 * shorter text end within it) */
-	if (!(len < JSONW_SHORT_MAX && w->len + JSONW_SHORT_MAX + 4 <= w->lim))
+	/* ',' '"' the text '"' ':' and the NUL (the 8-byte stores of a text
+	 * shorter than JSONW_SHORT_MAX end within it) */
+	if (!(len < PLAIN_INLINE_MAX && w->len + PLAIN_INLINE_MAX + 4 <= w->lim))
 		return false;
 	char *p = put_comma(w, w->buf + w->len);
 	*p++ = '"';
@@ -471,7 +492,7 @@ char *jsonw__span_str(char *p, const char *s, size_t len)
 {
 	*p++ = '"';
 	/* jsonw_str_bound() leaves room for copy_short_plain()'s word stores */
-	if (len < JSONW_SHORT_MAX && copy_short_plain(p, (const unsigned char *)s, len))
+	if (len < PLAIN_INLINE_MAX && copy_short_plain(p, (const unsigned char *)s, len))
 		p += len;
 	else
 		p += escape_into(p, (const unsigned char *)s, len);

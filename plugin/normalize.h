@@ -67,6 +67,14 @@ struct norm_rule {
 	 * action is action_values[i].action (first match wins). NULL = none. */
 	const char *action_field;
 	struct norm_action_value action_values[NORM_MAX_ACTION_VALUES + 1]; /* {NULL,NULL} ends */
+	/* Each role name's slot in the event view (view.h's enum key; 0 for a
+	 * name without one), in step with the lists above: the summary takes a
+	 * slotted field from its slot instead of looking the name up per event. */
+	unsigned char subject_primary_key[NORM_MAX_FIELDS + 1];
+	unsigned char subject_secondary_key[NORM_MAX_FIELDS + 1];
+	unsigned char object_primary_key[NORM_MAX_FIELDS + 1];
+	unsigned char object_secondary_key[NORM_MAX_FIELDS + 1];
+	unsigned char how_key[NORM_MAX_FIELDS + 1];
 };
 
 struct normtab;

@@ -10,10 +10,25 @@
  * recorded stream, and plugin/NORMALIZATION.md lists where and why they
  * still differ ("Divergences from libauparse"). */
 
+/* A role's candidate field names, first present wins, and each one's slot
+ * in the view (enum key; 0: none; a rule's are resolved when it is loaded),
+ * so that a slotted field is found without looking its name up. */
+struct role {
+	const char *const *names;
+	const unsigned char *keys;
+};
+
+#define RULE_ROLE(rule, list) ((struct role){(rule)->list, (rule)->list##_key})
+
 /* The defaults follow libauparse: actor auid/uid, how the executable. */
-static const char *const def_subj1[] = {"auid", NULL};
-static const char *const def_subj2[] = {"uid", NULL};
-static const char *const def_how[] = {"exe", NULL};
+static const struct role def_subj1 = {(const char *const[]){"auid", NULL},
+				      (const unsigned char[]){K_AUID, 0}};
+static const struct role def_subj2 = {(const char *const[]){"uid", NULL},
+				      (const unsigned char[]){K_UID, 0}};
+static const struct role def_how = {(const char *const[]){"exe", NULL},
+				    (const unsigned char[]){K_EXE, 0}};
+static const struct role comm_role = {(const char *const[]){"comm", NULL},
+				      (const unsigned char[]){K_COMM, 0}};
 
 /* Signal names, as libauparse writes a sig= field (ANOM_ABEND's how). */
 static const char *const sig_names[] = {
@@ -83,12 +98,29 @@ static bool summary_value(struct view *v, const struct parsed_rec *r, const stru
 	return true;
 }
 
-/* The first field of record r with one of the names. */
-static const struct field *rec_find(const struct view *v, const struct parsed_rec *r,
-				    const char *const *names)
+/* The field in slot key (0: none) if it is one of record r's: then it is
+ * r's field of that name, as view_rec_field() finds it. */
+static inline const struct field *slot_in(const struct view *v, const struct parsed_rec *r,
+					  unsigned char key)
 {
-	for (; names && *names; names++) {
-		const struct field *f = view_rec_field(v, r, *names);
+	const struct field *f = key ? v->slot[key] : NULL;
+	return f && f >= r->fields && f < r->fields + r->nfields ? f : NULL;
+}
+
+/* Field role.names[i] of record r: from its slot, else looked up. */
+static const struct field *role_field(const struct view *v, const struct parsed_rec *r,
+				      struct role role, size_t i)
+{
+	const struct field *f = slot_in(v, r, role.keys[i]);
+	return f ? f : view_rec_field(v, r, role.names[i]);
+}
+
+/* The first field of record r with one of the role's names. */
+static const struct field *rec_find(const struct view *v, const struct parsed_rec *r,
+				    struct role role)
+{
+	for (size_t i = 0; role.names[i]; i++) {
+		const struct field *f = role_field(v, r, role, i);
 		if (f)
 			return f;
 	}
@@ -102,31 +134,45 @@ static bool has_value(struct view *v, const struct field *f)
 	return view_text(v, f, &val);
 }
 
-/* The field a role names: the first of the names the primary record has
- * with a value, else the first name another record has with a value (the
- * records in order, PATH and EXECVE records aside). */
-static const struct field *find_role(struct view *v, const char *const *names,
-				     const struct parsed_rec **in)
+/* find_role() past a first name that is not a slotted field of the
+ * primary record with a value. */
+static __attribute__((noinline)) const struct field *
+find_role_slow(struct view *v, struct role role, const struct parsed_rec **in)
 {
-	for (const char *const *n = names; n && *n; n++) {
-		const struct field *f = view_rec_field(v, v->primary, *n);
+	for (size_t n = 0; role.names[n]; n++) {
+		const struct field *f = role_field(v, v->primary, role, n);
 		if (f && has_value(v, f)) {
 			*in = v->primary;
 			return f;
 		}
 	}
-	for (const char *const *n = names; n && *n; n++)
+	for (size_t n = 0; role.names[n]; n++)
 		for (size_t i = 0; i < v->pe.nrec; i++) {
 			const struct parsed_rec *r = &v->pe.recs[i];
 			if (r == v->primary || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE)
 				continue;
-			const struct field *f = view_rec_field(v, r, *n);
+			const struct field *f = role_field(v, r, role, n);
 			if (f && has_value(v, f)) {
 				*in = r;
 				return f;
 			}
 		}
 	return NULL;
+}
+
+/* The field a role names: the first of the names the primary record has
+ * with a value, else the first name another record has with a value (the
+ * records in order, PATH and EXECVE records aside). Inline, the usual case:
+ * the first name (auid, uid, exe) is a slotted field of the primary. */
+static inline const struct field *find_role(struct view *v, struct role role,
+					    const struct parsed_rec **in)
+{
+	const struct field *f = slot_in(v, v->primary, role.keys[0]);
+	if (f && has_value(v, f)) {
+		*in = v->primary;
+		return f;
+	}
+	return role.names[0] ? find_role_slow(v, role, in) : NULL;
 }
 
 /* "how" from field f of record r: an interpreter's script (comm) rather
@@ -137,11 +183,10 @@ static void how_value(struct view *v, const struct parsed_rec *r, const struct f
 	if (!summary_value(v, r, f, out))
 		return;
 	if (key_is(f, "exe") && is_interpreter(*out)) {
-		static const char *const comm[] = {"comm", NULL};
 		const struct parsed_rec *cr = r;
-		const struct field *c = r ? rec_find(v, r, comm) : NULL;
+		const struct field *c = r ? rec_find(v, r, comm_role) : NULL;
 		if (!c)
-			c = view_find(v, comm, &cr);
+			c = view_find(v, comm_role.names, &cr);
 		struct strv s;
 		if (c && summary_value(v, cr, c, &s))
 			*out = s;
@@ -254,9 +299,10 @@ void summary_build(struct view *v, struct summary *s)
 		orule = v->syscall_rule;
 	s->object_type = orule->object_type;
 
-	const char *const *subj1 = rule->subject_primary[0] ? rule->subject_primary : def_subj1;
-	const char *const *subj2 = rule->subject_secondary[0] ? rule->subject_secondary : def_subj2;
-	const char *const *howl = rule->how[0] ? rule->how : def_how;
+	struct role subj1 = rule->subject_primary[0] ? RULE_ROLE(rule, subject_primary) : def_subj1;
+	struct role subj2 =
+		rule->subject_secondary[0] ? RULE_ROLE(rule, subject_secondary) : def_subj2;
+	struct role howl = rule->how[0] ? RULE_ROLE(rule, how) : def_how;
 	const struct field *howf = NULL;
 
 	if (v->syscall && v->syscall != v->primary && through_syscall(type)) {
@@ -287,8 +333,8 @@ void summary_build(struct view *v, struct summary *s)
 		summary_value(v, how_rec, howf, &s->how);
 
 	/* the object: the rule's fields, else the rule's PATH record */
-	s->obj[0] = find_role(v, orule->object_primary, &s->obj_rec[0]);
-	s->obj[1] = find_role(v, orule->object_secondary, &s->obj_rec[1]);
+	s->obj[0] = find_role(v, RULE_ROLE(orule, object_primary), &s->obj_rec[0]);
+	s->obj[1] = find_role(v, RULE_ROLE(orule, object_secondary), &s->obj_rec[1]);
 	for (int i = 0; i < 2; i++) {
 		if (!s->obj[i])
 			continue;
