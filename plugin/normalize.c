@@ -203,26 +203,26 @@ static const struct norm_rule fallback_rule = {
 /* ------------------------------------------------------------ rule keys */
 
 enum rule_key {
-	K_ACTION, K_EVENT_KIND, K_OBJECT_TYPE, K_SUBJ_PRIMARY, K_SUBJ_SECONDARY,
-	K_OBJ_PRIMARY, K_OBJ_SECONDARY, K_HOW, K_PATH_INDEX, K_CATEGORY, K_TYPE,
-	K_MAPPINGS, K_ECS_KIND, K_ACTION_BY, K_NKEYS
+	RK_ACTION, RK_EVENT_KIND, RK_OBJECT_TYPE, RK_SUBJ_PRIMARY, RK_SUBJ_SECONDARY,
+	RK_OBJ_PRIMARY, RK_OBJ_SECONDARY, RK_HOW, RK_PATH_INDEX, RK_CATEGORY, RK_TYPE,
+	RK_MAPPINGS, RK_ECS_KIND, RK_ACTION_BY, RK_NKEYS
 };
 
-static const char *const rule_key_names[K_NKEYS] = {
-	[K_ACTION] = "action",
-	[K_EVENT_KIND] = "event_kind",
-	[K_OBJECT_TYPE] = "object_type",
-	[K_SUBJ_PRIMARY] = "subject_primary",
-	[K_SUBJ_SECONDARY] = "subject_secondary",
-	[K_OBJ_PRIMARY] = "object_primary",
-	[K_OBJ_SECONDARY] = "object_secondary",
-	[K_HOW] = "how",
-	[K_PATH_INDEX] = "object_path_index",
-	[K_CATEGORY] = "category",
-	[K_TYPE] = "type",
-	[K_MAPPINGS] = "mappings",
-	[K_ECS_KIND] = "ecs_kind",
-	[K_ACTION_BY] = "action_by",
+static const char *const rule_key_names[RK_NKEYS] = {
+	[RK_ACTION] = "action",
+	[RK_EVENT_KIND] = "event_kind",
+	[RK_OBJECT_TYPE] = "object_type",
+	[RK_SUBJ_PRIMARY] = "subject_primary",
+	[RK_SUBJ_SECONDARY] = "subject_secondary",
+	[RK_OBJ_PRIMARY] = "object_primary",
+	[RK_OBJ_SECONDARY] = "object_secondary",
+	[RK_HOW] = "how",
+	[RK_PATH_INDEX] = "object_path_index",
+	[RK_CATEGORY] = "category",
+	[RK_TYPE] = "type",
+	[RK_MAPPINGS] = "mappings",
+	[RK_ECS_KIND] = "ecs_kind",
+	[RK_ACTION_BY] = "action_by",
 };
 
 static const char *const map_sources[] = {
@@ -459,33 +459,33 @@ static void merge(struct prule *dst, const struct prule *src)
 	struct norm_rule *d = &dst->r;
 #define COPY_ROLE(f) role_copy(d->f, d->f##_key, s->f, s->f##_key)
 
-	for (int k = 0; k < K_NKEYS; k++) {
+	for (int k = 0; k < RK_NKEYS; k++) {
 		if (!(src->set & (1u << k)))
 			continue;
 		switch ((enum rule_key)k) {
-		case K_ACTION: d->action = s->action; break;
-		case K_EVENT_KIND: d->event_kind = s->event_kind; break;
-		case K_OBJECT_TYPE: d->object_type = s->object_type; break;
-		case K_SUBJ_PRIMARY: COPY_ROLE(subject_primary); break;
-		case K_SUBJ_SECONDARY: COPY_ROLE(subject_secondary); break;
-		case K_OBJ_PRIMARY: COPY_ROLE(object_primary); break;
-		case K_OBJ_SECONDARY: COPY_ROLE(object_secondary); break;
-		case K_HOW: COPY_ROLE(how); break;
-		case K_PATH_INDEX: d->object_path_index = s->object_path_index; break;
-		case K_CATEGORY: memcpy(d->category, s->category, sizeof(d->category)); break;
-		case K_TYPE: memcpy(d->type, s->type, sizeof(d->type)); break;
-		case K_MAPPINGS:
+		case RK_ACTION: d->action = s->action; break;
+		case RK_EVENT_KIND: d->event_kind = s->event_kind; break;
+		case RK_OBJECT_TYPE: d->object_type = s->object_type; break;
+		case RK_SUBJ_PRIMARY: COPY_ROLE(subject_primary); break;
+		case RK_SUBJ_SECONDARY: COPY_ROLE(subject_secondary); break;
+		case RK_OBJ_PRIMARY: COPY_ROLE(object_primary); break;
+		case RK_OBJ_SECONDARY: COPY_ROLE(object_secondary); break;
+		case RK_HOW: COPY_ROLE(how); break;
+		case RK_PATH_INDEX: d->object_path_index = s->object_path_index; break;
+		case RK_CATEGORY: memcpy(d->category, s->category, sizeof(d->category)); break;
+		case RK_TYPE: memcpy(d->type, s->type, sizeof(d->type)); break;
+		case RK_MAPPINGS:
 			d->map_subject_primary = s->map_subject_primary;
 			d->map_subject_secondary = s->map_subject_secondary;
 			d->map_object_primary = s->map_object_primary;
 			d->map_object_secondary = s->map_object_secondary;
 			break;
-		case K_ECS_KIND: d->ecs_kind = s->ecs_kind; break;
-		case K_ACTION_BY:
+		case RK_ECS_KIND: d->ecs_kind = s->ecs_kind; break;
+		case RK_ACTION_BY:
 			d->action_field = s->action_field;
 			memcpy(d->action_values, s->action_values, sizeof(d->action_values));
 			break;
-		case K_NKEYS: break;
+		case RK_NKEYS: break;
 		}
 	}
 #undef COPY_ROLE
@@ -518,30 +518,30 @@ static int parse_rule(struct loader *L, const char *entry, json_object *obj,
 				return fail(L, entry, "\"note\" must be a string, not %s", type_name(v));
 			continue;
 		}
-		for (k = 0; k < K_NKEYS; k++)
+		for (k = 0; k < RK_NKEYS; k++)
 			if (strcmp(key, rule_key_names[k]) == 0)
 				break;
-		if (k == K_NKEYS)
+		if (k == RK_NKEYS)
 			return fail(L, entry, "unknown key \"%s\"", key);
 
 		struct norm_rule *r = &own.r;
 		int rc = 0;
 #define GET_ROLE(f) get_role(L, entry, key, v, r->f, r->f##_key)
 		switch ((enum rule_key)k) {
-		case K_ACTION: rc = get_string(L, entry, key, v, &r->action); break;
-		case K_EVENT_KIND:
+		case RK_ACTION: rc = get_string(L, entry, key, v, &r->action); break;
+		case RK_EVENT_KIND:
 			rc = get_string(L, entry, key, v, &r->event_kind);
 			if (rc == 0 && !in_list(event_kinds, r->event_kind))
 				rc = fail(L, entry, "unknown event_kind \"%s\" (libauparse's kinds, "
 					  "see NORMALIZATION.md)", r->event_kind);
 			break;
-		case K_OBJECT_TYPE: rc = get_string(L, entry, key, v, &r->object_type); break;
-		case K_SUBJ_PRIMARY: rc = GET_ROLE(subject_primary); break;
-		case K_SUBJ_SECONDARY: rc = GET_ROLE(subject_secondary); break;
-		case K_OBJ_PRIMARY: rc = GET_ROLE(object_primary); break;
-		case K_OBJ_SECONDARY: rc = GET_ROLE(object_secondary); break;
-		case K_HOW: rc = GET_ROLE(how); break;
-		case K_PATH_INDEX:
+		case RK_OBJECT_TYPE: rc = get_string(L, entry, key, v, &r->object_type); break;
+		case RK_SUBJ_PRIMARY: rc = GET_ROLE(subject_primary); break;
+		case RK_SUBJ_SECONDARY: rc = GET_ROLE(subject_secondary); break;
+		case RK_OBJ_PRIMARY: rc = GET_ROLE(object_primary); break;
+		case RK_OBJ_SECONDARY: rc = GET_ROLE(object_secondary); break;
+		case RK_HOW: rc = GET_ROLE(how); break;
+		case RK_PATH_INDEX:
 			if (json_object_is_type(v, json_type_null)) {
 				r->object_path_index = -1;
 			} else if (!json_object_is_type(v, json_type_int)) {
@@ -555,16 +555,16 @@ static int parse_rule(struct loader *L, const char *entry, json_object *obj,
 					r->object_path_index = (int)i;
 			}
 			break;
-		case K_CATEGORY: rc = get_ecs_list(L, entry, key, v, r->category, 1); break;
-		case K_TYPE: rc = get_ecs_list(L, entry, key, v, r->type, 0); break;
-		case K_MAPPINGS: rc = get_mappings(L, entry, v, r); break;
-		case K_ECS_KIND:
+		case RK_CATEGORY: rc = get_ecs_list(L, entry, key, v, r->category, 1); break;
+		case RK_TYPE: rc = get_ecs_list(L, entry, key, v, r->type, 0); break;
+		case RK_MAPPINGS: rc = get_mappings(L, entry, v, r); break;
+		case RK_ECS_KIND:
 			rc = get_string(L, entry, key, v, &r->ecs_kind);
 			if (rc == 0 && !in_list(ecs_kinds, r->ecs_kind))
 				rc = fail(L, entry, "\"%s\" is not an ECS 8.11 event.kind value", r->ecs_kind);
 			break;
-		case K_ACTION_BY: rc = get_action_by(L, entry, v, r); break;
-		case K_NKEYS: break;
+		case RK_ACTION_BY: rc = get_action_by(L, entry, v, r); break;
+		case RK_NKEYS: break;
 		}
 #undef GET_ROLE
 		if (rc < 0)
@@ -596,15 +596,15 @@ static struct rule_box *make_rule(struct loader *L, const char *entry, const cha
 
 	if (parse_rule(L, entry, obj, 1, &p) < 0)
 		return NULL;
-	if (!(p.set & (1u << K_ACTION))) {
+	if (!(p.set & (1u << RK_ACTION))) {
 		fail(L, entry, "no \"action\"");
 		return NULL;
 	}
-	if (!(p.set & (1u << K_EVENT_KIND))) {
+	if (!(p.set & (1u << RK_EVENT_KIND))) {
 		fail(L, entry, "no \"event_kind\"");
 		return NULL;
 	}
-	if (!(p.set & (1u << K_PATH_INDEX)))
+	if (!(p.set & (1u << RK_PATH_INDEX)))
 		p.r.object_path_index = -1;
 
 	struct normtab *t = L->t;
