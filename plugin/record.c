@@ -262,7 +262,9 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 {
 	const char *p = line, *end = line + len;
 
-	memset(h, 0, sizeof(*h));
+	/* the rest is set on the way (or left when the line is no record) */
+	h->node = (struct strv){NULL, 0};
+	h->enriched = (struct strv){NULL, 0};
 	if (starts(p, end, "node=", 5)) {
 		p += 5;
 		h->node.p = p;

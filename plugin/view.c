@@ -348,13 +348,19 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
 	const struct name_slot **fns = view_rec_names(w, r);
 	struct line_words lw = line_words(r);
-	bool fill = fills_slots(r);
 	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
 
+	for (size_t i = 0; i < r->nefields; i++)
+		fns[r->nfields + i] = NULL;
+	if (!fills_slots(r)) { /* names only: a loop without the slot checks */
+		for (size_t i = 0; i < r->nfields; i++)
+			fns[i] = raw_name(w, r->fields[i].key, lw);
+		return;
+	}
 	for (size_t i = 0; i < r->nfields; i++) {
 		const struct name_slot *ns = raw_name(w, r->fields[i].key, lw);
 		fns[i] = ns;
-		if (!fill || !ns || !ns->key || w->slot[ns->key])
+		if (!ns || !ns->key || w->slot[ns->key])
 			continue;
 		w->slot[ns->key] = &r->fields[i];
 		/* only ids take their name from the ENRICHED part */
@@ -365,8 +371,6 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 		else
 			w->eslot[ns->key] = view_enriched(r, r->fields[i].key);
 	}
-	for (size_t i = 0; i < r->nefields; i++)
-		fns[r->nfields + i] = NULL;
 	if (twins)
 		enriched_twins(w, r, twins);
 }
