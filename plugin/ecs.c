@@ -18,6 +18,17 @@
 #include "summary.h"
 #include "view.h"
 
+/* A PATH record's keys when none repeats (each at most 16 bytes: its
+ * length and its two words, zero-padded). The kernel writes one of a few
+ * such sets, in order: a record with one of them needs no keyset. */
+#define PATH_LAYOUT_KEYS 24
+#define PATH_LAYOUTS 4
+struct path_layout {
+	size_t n;
+	uint8_t len[PATH_LAYOUT_KEYS];
+	uint64_t word[PATH_LAYOUT_KEYS][2];
+};
+
 /* A slot of a keyset (below); empty unless gen is the set's. */
 struct kslot {
 	const char *p;
@@ -38,6 +49,8 @@ struct ecs_writer {
 	size_t ts_len;
 	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
 	struct identmemo *idm; /* recent identity sections (ident_key()) */
+	struct path_layout layouts[PATH_LAYOUTS];
+	unsigned next_layout; /* the one to replace, round robin */
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -1093,7 +1106,8 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
  * renewed when a member would not fit (a usual record needs ~1.5 KB). */
 #define PATH_SPAN 2048
 
-/* One PATH record's fields as an object of strings. */
+/* One PATH record's fields as an object of strings; ks NULL when its keys
+ * do not repeat. */
 static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
@@ -1107,7 +1121,8 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	*p++ = '{';
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
-		if (!k.len || !view_text(&w->v, &r->fields[f], &v) || !keyset_add(ks, k.p, k.len))
+		if (!k.len || !view_text(&w->v, &r->fields[f], &v) ||
+		    (ks && !keyset_add(ks, k.p, k.len)))
 			continue;
 		size_t b = jsonw_member_bound(k.len, v.len);
 		if (b > (size_t)(end - p)) {
@@ -1128,6 +1143,52 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	jsonw_span_end(j, p, open - 1);
 }
 
+/* A key's bytes 8 * at.. at most 8 * at + 7, zero-padded; it has more */
+static uint64_t key_word(struct strv k, size_t at)
+{
+	size_t n = k.len - 8 * at;
+	return load_upto8(k.p + 8 * at, n < 8 ? n : 8);
+}
+
+static bool layout_matches(const struct path_layout *l, const struct parsed_rec *r)
+{
+	if (l->n != r->nfields)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		struct strv k = r->fields[i].key;
+		if (k.len != l->len[i] || key_word(k, 0) != l->word[i][0] ||
+		    (k.len > 8 && key_word(k, 1) != l->word[i][1]))
+			return false;
+	}
+	return true;
+}
+
+/* Whether r's keys are known not to repeat: one of the layouts, else
+ * checked (and, if so, kept as a layout). */
+static bool path_keys_distinct(struct ecs_writer *w, const struct parsed_rec *r)
+{
+	for (size_t i = 0; i < PATH_LAYOUTS; i++)
+		if (layout_matches(&w->layouts[i], r))
+			return true;
+	struct keyset ks;
+	if (r->nfields > PATH_LAYOUT_KEYS || !keyset_init(w, &ks, r->nfields))
+		return false;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		if (k.len > 16 || (k.len && !keyset_add(&ks, k.p, k.len)))
+			return false;
+	}
+	struct path_layout *l = &w->layouts[w->next_layout++ % PATH_LAYOUTS];
+	l->n = r->nfields;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		l->len[i] = (uint8_t)k.len;
+		l->word[i][0] = key_word(k, 0);
+		l->word[i][1] = k.len > 8 ? key_word(k, 1) : 0;
+	}
+	return true;
+}
+
 /* auditd.paths: every PATH record, its fields as strings. */
 static void write_paths(struct ecs_writer *w, const struct view *g)
 {
@@ -1137,7 +1198,9 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		struct keyset ks;
-		if (keyset_init(w, &ks, g->paths[i]->nfields))
+		if (path_keys_distinct(w, g->paths[i]))
+			write_path(w, g->paths[i], NULL);
+		else if (keyset_init(w, &ks, g->paths[i]->nfields))
 			write_path(w, g->paths[i], &ks);
 	}
 	jsonw_array_end(j);
