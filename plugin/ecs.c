@@ -454,9 +454,11 @@ struct people {
  * and the ids' names in related.user. They are rendered from people alone,
  * and people from the event's nine id slots (uid..fsgid) and their ENRICHED
  * twins, resolve_ids, the rule's mappings and idcache. ident_key() makes a
- * key of the slots' exact bytes and resolve_ids, and keeps no key (no memo)
- * for an event whose rule maps a field it found, or whose id might be named
- * by idcache (its answers expire): so equal keys render equal bytes. */
+ * key of resolve_ids and the slots' and twins' exact bytes (absent ones
+ * told apart), and makes none (no memo) for an event whose rule maps a field
+ * it found, or whose id might be named by idcache (its answers expire): so
+ * equal keys render equal bytes. The table is fixed, and long values take
+ * no memo. */
 enum { IDS_PROCESS, IDS_USER, IDS_AUDITD, IDS_NAMES, IDS_NNAMES = IDENTMEMO_PARTS - IDS_NAMES };
 _Static_assert(IDS_NNAMES == 4, "user, effective, target, changes");
 

@@ -38,7 +38,6 @@ static uint64_t hash_of(const char *k, size_t n)
 	return h ^ h >> 29;
 }
 
-
 bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
 		   struct strv part[IDENTMEMO_PARTS])
 {
