@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "idcache.h"
+#include "identmemo.h"
 #include "interpret.h"
 #include "jsonw.h"
 #include "loadword.h"
@@ -16,6 +17,17 @@
 #include "message.h"
 #include "summary.h"
 #include "view.h"
+
+/* A PATH record's keys when none repeats (each at most 16 bytes: its
+ * length and its two words, zero-padded). The kernel writes one of a few
+ * such sets, in order: a record with one of them needs no keyset. */
+#define PATH_LAYOUT_KEYS 24
+#define PATH_LAYOUTS 4
+struct path_layout {
+	size_t n;
+	uint8_t len[PATH_LAYOUT_KEYS];
+	uint64_t word[PATH_LAYOUT_KEYS][2];
+};
 
 /* A slot of a keyset (below); empty unless gen is the set's. */
 struct kslot {
@@ -36,6 +48,9 @@ struct ecs_writer {
 	char ts_date[INTERP_UTC_LEN]; /* "YYYY-MM-DDTHH:MM:SS" of ts_sec */
 	size_t ts_len;
 	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
+	struct identmemo *idm; /* recent identity sections (ident_key()) */
+	struct path_layout layouts[PATH_LAYOUTS];
+	unsigned next_layout; /* the one to replace, round robin */
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -43,6 +58,11 @@ struct ecs_writer *ecs_writer_new(void)
 	struct ecs_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
+	w->idm = identmemo_new();
+	if (!w->idm) {
+		free(w);
+		return NULL;
+	}
 	jsonw_init(&w->w);
 	view_init(&w->v);
 	return w;
@@ -55,6 +75,7 @@ void ecs_writer_free(struct ecs_writer *w)
 	jsonw_free(&w->w);
 	view_free(&w->v);
 	free(w->kslots);
+	identmemo_free(w->idm);
 	free(w);
 }
 
@@ -428,6 +449,52 @@ struct people {
 	bool has_audit, has_saved, has_saved_group, has_fs, has_fs_group;
 };
 
+/* The identity sections, kept in w->idm for the events after (identmemo.h):
+ * the process's credentials, user (and a mapped group), auditd.user's ids
+ * and the ids' names in related.user. They are rendered from people alone,
+ * and people from the event's nine id slots (uid..fsgid) and their ENRICHED
+ * twins, resolve_ids, the rule's mappings and idcache. ident_key() makes a
+ * key of resolve_ids and the slots' and twins' exact bytes (absent ones
+ * told apart), and makes none (no memo) for an event whose rule maps a field
+ * it found, or whose id might be named by idcache (its answers expire): so
+ * equal keys render equal bytes. The table is fixed, and long values take
+ * no memo. */
+enum { IDS_PROCESS, IDS_USER, IDS_AUDITD, IDS_NAMES, IDS_NNAMES = IDENTMEMO_PARTS - IDS_NAMES };
+_Static_assert(IDS_NNAMES == 4, "user, effective, target, changes");
+
+/* A key value's bytes at most (hostile ones are longer: no memo) */
+#define IDKEY_VAL_MAX 48
+/* resolve_ids, then each slot and its twin as a length and the bytes;
+ * and 8 bytes for the last word stored */
+#define IDKEY_MAX (1 + 18 * (1 + IDKEY_VAL_MAX) + 8)
+
+struct idsecs {
+	bool hit; /* part holds the sections; else p does */
+	struct people p;
+	/* the sections' text (a hit) or where in the document they went (a
+	 * miss); IDS_NAMES on: the names, empty when none */
+	struct strv part[IDENTMEMO_PARTS];
+	size_t at[IDS_NAMES], end[IDS_NAMES];
+	size_t klen; /* 0: no memo for this event */
+	char key[IDKEY_MAX];
+};
+
+typedef void section_fn(struct jsonw *j, const struct people *p);
+
+/* A section, copied from the memo or rendered (and its place noted). */
+static void ident_section(struct ecs_writer *w, struct idsecs *s, int which, section_fn *render)
+{
+	struct jsonw *j = &w->w;
+	if (s->hit) {
+		if (s->part[which].len)
+			jsonw_frag(j, s->part[which].p, s->part[which].len, 0);
+		return;
+	}
+	s->at[which] = j->len;
+	render(j, &s->p);
+	s->end[which] = j->len;
+}
+
 /* A decimal field as JSON writes the number: the field's own digits when
  * they are already in that form (no leading zero: pid=1234), else its value
  * formatted in buf. False when it is not a number. */
@@ -452,7 +519,22 @@ static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct
 	return true;
 }
 
-static void write_process(struct ecs_writer *w, const struct people *p)
+/* The process's credentials, by ECS 8.11's names. */
+static void write_creds(struct jsonw *j, const struct people *p)
+{
+	if (p->has_uid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_user"), &p->uid);
+	if (p->has_euid)
+		write_ident_obj(j, OPEN_OBJ_ARGS("user"), &p->euid);
+	if (p->has_saved)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_user"), &p->saved);
+	if (p->has_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("real_group"), &p->group);
+	if (p->has_saved_group)
+		write_ident_obj(j, OPEN_OBJ_ARGS("saved_group"), &p->saved_group);
+}
+
+static void write_process(struct ecs_writer *w, struct idsecs *ids)
 {
 	struct jsonw *j = &w->w;
 	struct strv s, pid, ppid;
@@ -488,17 +570,7 @@ static void write_process(struct ecs_writer *w, const struct people *p)
 		kv_str(j, "working_directory", s);
 	if (nargs)
 		write_args(w, args, nargs, argc);
-	/* the process's credentials, by ECS 8.11's names */
-	if (p->has_uid)
-		write_ident_obj(j, OPEN_OBJ_ARGS("real_user"), &p->uid);
-	if (p->has_euid)
-		write_ident_obj(j, OPEN_OBJ_ARGS("user"), &p->euid);
-	if (p->has_saved)
-		write_ident_obj(j, OPEN_OBJ_ARGS("saved_user"), &p->saved);
-	if (p->has_group)
-		write_ident_obj(j, OPEN_OBJ_ARGS("real_group"), &p->group);
-	if (p->has_saved_group)
-		write_ident_obj(j, OPEN_OBJ_ARGS("saved_group"), &p->saved_group);
+	ident_section(w, ids, IDS_PROCESS, write_creds);
 	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
 		/* the command line's arguments are NUL-separated */
 		char *t = arena_alloc(&w->v.arena, s.len + 1);
@@ -561,11 +633,8 @@ static void apply_map(struct people *p, enum norm_map m, const struct ident *id)
 }
 
 
-static void write_user(struct ecs_writer *w, const struct view *g, const struct ecs_options *o,
-		       struct people *p)
+static void write_user(struct jsonw *j, const struct people *p)
 {
-	struct jsonw *j = &w->w;
-
 	if (!p->has_user && !p->has_effective && !p->has_group && !p->has_target &&
 	    !p->has_changes && !p->has_effective_group)
 		goto xgroup;
@@ -627,6 +696,106 @@ static void gather_people(struct ecs_writer *w, const struct view *g, struct peo
 			apply_map(p, maps[i], &id);
 }
 
+/* The id slots people is made of. */
+static const enum key ident_slots[] = {K_UID,  K_EUID, K_GID,   K_EGID, K_AUID,
+				       K_SUID, K_SGID, K_FSUID, K_FSGID};
+
+/* Appends f's value (its length, 255 when absent, then its bytes) to the key
+ * at k; NULL when it is too long to be worth keeping. */
+static inline __attribute__((always_inline)) char *idkey_put(char *k, const struct field *f)
+{
+	if (!f) {
+		*k = (char)0xff;
+		return k + 1;
+	}
+	size_t n = f->val.len, at = 0;
+	if (n > IDKEY_VAL_MAX)
+		return NULL;
+	*k++ = (char)n;
+	for (; at + 8 <= n; at += 8) {
+		uint64_t x = load64(f->val.p + at);
+		memcpy(k + at, &x, 8);
+	}
+	uint64_t x = load_upto8(f->val.p + at, n - at);
+	memcpy(k + at, &x, 8);
+	return k + n;
+}
+
+/* Whether idcache may name id f: no ENRICHED name (ef), or auditd's
+ * "unknown(N)" for one (quoted or not). Covers every case view_ident() asks
+ * idcache in, and a few it does not. */
+static bool idcache_may_name(const struct field *f, const struct field *ef)
+{
+	if (!f || !ef)
+		return f != NULL;
+	struct strv v = ef->val;
+	if (v.len && v.p[0] == '"') {
+		v.p++;
+		v.len--;
+	}
+	return v.len >= 8 && !memcmp(v.p, "unknown(", 8);
+}
+
+/* The memo's key for this event, in key; 0 when it takes no memo. */
+static size_t ident_key(const struct view *v, const struct summary *sum, char *key)
+{
+	const struct norm_rule *r = v->rule;
+	bool resolve = v->opt->resolve_ids;
+	if ((r->map_subject_primary && sum->subj[0]) || (r->map_subject_secondary && sum->subj[1]) ||
+	    (r->map_object_primary && sum->obj[0]) || (r->map_object_secondary && sum->obj[1]))
+		return 0;
+	char *k = key;
+	*k++ = resolve;
+	for (size_t i = 0; i < sizeof(ident_slots) / sizeof(*ident_slots); i++) {
+		const struct field *f = v->slot[ident_slots[i]], *ef = v->eslot[ident_slots[i]];
+		if ((resolve && idcache_may_name(f, ef)) || !(k = idkey_put(k, f)) ||
+		    !(k = idkey_put(k, ef)))
+			return 0;
+	}
+	return (size_t)(k - key);
+}
+
+/* The names related.user takes from people, in order. */
+static void ident_names(const struct people *p, struct strv out[IDS_NNAMES])
+{
+	const struct ident *ids[IDS_NNAMES] = {p->has_user ? &p->user : NULL,
+					       p->has_effective ? &p->effective : NULL,
+					       p->has_target ? &p->target : NULL,
+					       p->has_changes ? &p->changes : NULL};
+	for (size_t i = 0; i < IDS_NNAMES; i++)
+		out[i] = ids[i] && !ids[i]->unset ? ids[i]->name : (struct strv){NULL, 0};
+}
+
+/* The event's identity sections from the memo, else its people gathered. */
+static void ident_sections_begin(struct ecs_writer *w, const struct summary *sum,
+				 struct idsecs *s)
+{
+	s->klen = ident_key(&w->v, sum, s->key);
+	s->hit = s->klen && identmemo_get(w->idm, s->key, s->klen, s->part);
+	if (s->hit)
+		return;
+	gather_people(w, &w->v, &s->p, sum);
+	ident_names(&s->p, s->part + IDS_NAMES);
+	/* user is always written, auditd.user's ids unless there are none;
+	 * process only when other fields name one */
+	memset(s->at, 0, sizeof(s->at));
+	memset(s->end, 0, sizeof(s->end));
+	s->at[IDS_PROCESS] = SIZE_MAX;
+}
+
+/* Keeps the sections just rendered (the document is complete). */
+static void ident_sections_keep(struct ecs_writer *w, struct idsecs *s)
+{
+	if (s->hit || !s->klen || s->at[IDS_PROCESS] == SIZE_MAX)
+		return;
+	for (int i = 0; i < IDS_NAMES; i++) {
+		/* a section's text begins with a key; before it, maybe a comma */
+		size_t at = s->at[i] + (s->end[i] > s->at[i] && w->w.buf[s->at[i]] == ',');
+		s->part[i] = (struct strv){w->w.buf + at, s->end[i] > at ? s->end[i] - at : 0};
+	}
+	identmemo_put(w->idm, s->key, s->klen, s->part);
+}
+
 /* "user:role:type:level[:category]" -> an object; false (nothing written)
  * when the label is not SELinux-shaped (AppArmor profiles stay in data). */
 static bool write_selinux(struct jsonw *j, struct strv label)
@@ -653,18 +822,13 @@ static bool write_selinux(struct jsonw *j, struct strv label)
 /* auditd.user: the identities ECS has no name for (Auditbeat's user.audit,
  * user.saved, user.filesystem, user.selinux). Returns whether subj was
  * written as a SELinux label. */
-static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
+static bool auditd_ids_any(const struct people *p)
 {
-	struct jsonw *j = &w->w;
-	struct strv subj = {0};
-	bool label = w->v.slot[K_SUBJ] && view_text(&w->v, w->v.slot[K_SUBJ], &subj);
-	struct strv part[4];
-	bool selinux = label && interp_label(subj.p, subj.len, part) >= 4;
+	return p->has_audit || p->has_saved || p->has_saved_group || p->has_fs || p->has_fs_group;
+}
 
-	if (!p->has_audit && !p->has_saved && !p->has_saved_group && !p->has_fs &&
-	    !p->has_fs_group && !selinux)
-		return false;
-	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
+static void write_auditd_ids(struct jsonw *j, const struct people *p)
+{
 	if (p->has_audit)
 		write_ident_obj(j, OPEN_OBJ_ARGS("audit"), &p->audit);
 	if (p->has_saved || p->has_saved_group)
@@ -673,6 +837,21 @@ static bool write_auditd_user(struct ecs_writer *w, const struct people *p)
 	if (p->has_fs || p->has_fs_group)
 		write_id_group(j, OPEN_OBJ_ARGS("filesystem"), p->has_fs ? &p->fs : NULL,
 			       p->has_fs_group ? &p->fs_group : NULL, false);
+}
+
+static bool write_auditd_user(struct ecs_writer *w, struct idsecs *ids)
+{
+	struct jsonw *j = &w->w;
+	struct strv subj = {0};
+	bool label = w->v.slot[K_SUBJ] && view_text(&w->v, w->v.slot[K_SUBJ], &subj);
+	struct strv part[4];
+	bool selinux = label && interp_label(subj.p, subj.len, part) >= 4;
+	bool any = ids->hit ? ids->part[IDS_AUDITD].len : auditd_ids_any(&ids->p);
+
+	if (!any && !selinux)
+		return false;
+	JSONW_FRAG(j, OPEN_OBJ("user"), 1);
+	ident_section(w, ids, IDS_AUDITD, write_auditd_ids);
 	if (selinux)
 		write_selinux(j, subj);
 	jsonw_object_end(j);
@@ -819,28 +998,25 @@ static void write_tags(struct ecs_writer *w)
 	jsonw_array_end(j);
 }
 
-static void write_related(struct ecs_writer *w, const struct people *p, struct strv ip,
+/* idn: the names of the ids related.user takes (IDS_NAMES), empty ones
+ * left out */
+static void write_related(struct ecs_writer *w, const struct strv *idn, struct strv ip,
 			  const struct strv *actor)
 {
 	struct jsonw *j = &w->w;
 	struct strv names[8];
 	size_t n = 0;
-	const struct ident *ids[] = {p->has_user ? &p->user : NULL,
-				     p->has_effective ? &p->effective : NULL,
-				     p->has_target ? &p->target : NULL,
-				     p->has_changes ? &p->changes : NULL};
 
 	if (actor->len && !strv_eq(*actor, "unset"))
 		names[n++] = *actor;
-	for (size_t i = 0; i < 4; i++) {
-		if (!ids[i] || !ids[i]->name.len || ids[i]->unset)
+	for (size_t i = 0; i < IDS_NNAMES; i++) {
+		if (!idn[i].len)
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < n; k++)
-			dup |= names[k].len == ids[i]->name.len &&
-			       !memcmp(names[k].p, ids[i]->name.p, names[k].len);
+			dup |= names[k].len == idn[i].len && !memcmp(names[k].p, idn[i].p, idn[i].len);
 		if (!dup)
-			names[n++] = ids[i]->name;
+			names[n++] = idn[i];
 	}
 	/* hosts: the node that wrote the event, and a remote host name */
 	struct strv hosts[2];
@@ -932,7 +1108,8 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
  * renewed when a member would not fit (a usual record needs ~1.5 KB). */
 #define PATH_SPAN 2048
 
-/* One PATH record's fields as an object of strings. */
+/* One PATH record's fields as an object of strings; ks NULL when its keys
+ * do not repeat. */
 static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
@@ -946,7 +1123,8 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	*p++ = '{';
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
-		if (!k.len || !view_text(&w->v, &r->fields[f], &v) || !keyset_add(ks, k.p, k.len))
+		if (!k.len || !view_text(&w->v, &r->fields[f], &v) ||
+		    (ks && !keyset_add(ks, k.p, k.len)))
 			continue;
 		size_t b = jsonw_member_bound(k.len, v.len);
 		if (b > (size_t)(end - p)) {
@@ -967,6 +1145,52 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	jsonw_span_end(j, p, open - 1);
 }
 
+/* A key's bytes 8 * at.. at most 8 * at + 7, zero-padded; it has more */
+static uint64_t key_word(struct strv k, size_t at)
+{
+	size_t n = k.len - 8 * at;
+	return load_upto8(k.p + 8 * at, n < 8 ? n : 8);
+}
+
+static bool layout_matches(const struct path_layout *l, const struct parsed_rec *r)
+{
+	if (l->n != r->nfields)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		struct strv k = r->fields[i].key;
+		if (k.len != l->len[i] || key_word(k, 0) != l->word[i][0] ||
+		    (k.len > 8 && key_word(k, 1) != l->word[i][1]))
+			return false;
+	}
+	return true;
+}
+
+/* Whether r's keys are known not to repeat: one of the layouts, else
+ * checked (and, if so, kept as a layout). */
+static bool path_keys_distinct(struct ecs_writer *w, const struct parsed_rec *r)
+{
+	for (size_t i = 0; i < PATH_LAYOUTS; i++)
+		if (layout_matches(&w->layouts[i], r))
+			return true;
+	struct keyset ks;
+	if (r->nfields > PATH_LAYOUT_KEYS || !keyset_init(w, &ks, r->nfields))
+		return false;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		if (k.len > 16 || (k.len && !keyset_add(&ks, k.p, k.len)))
+			return false;
+	}
+	struct path_layout *l = &w->layouts[w->next_layout++ % PATH_LAYOUTS];
+	l->n = r->nfields;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		l->len[i] = (uint8_t)k.len;
+		l->word[i][0] = key_word(k, 0);
+		l->word[i][1] = k.len > 8 ? key_word(k, 1) : 0;
+	}
+	return true;
+}
+
 /* auditd.paths: every PATH record, its fields as strings. */
 static void write_paths(struct ecs_writer *w, const struct view *g)
 {
@@ -976,7 +1200,9 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		struct keyset ks;
-		if (keyset_init(w, &ks, g->paths[i]->nfields))
+		if (path_keys_distinct(w, g->paths[i]))
+			write_path(w, g->paths[i], NULL);
+		else if (keyset_init(w, &ks, g->paths[i]->nfields))
 			write_path(w, g->paths[i], &ks);
 	}
 	jsonw_array_end(j);
@@ -1205,7 +1431,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	struct jsonw *j = &w->w;
 	const struct view *g = &w->v;
 	struct summary sum;
-	struct people people;
+	struct idsecs ids;
 	struct strv ip = {0};
 
 	jsonw_reset(j);
@@ -1214,7 +1440,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	summary_build(&w->v, &sum);
 
 	int outcome = outcome_of(w);
-	gather_people(w, g, &people, &sum);
+	ident_sections_begin(w, &sum, &ids);
 	struct strv msg = {0};
 	event_date(w, g->primary->hdr.sec);
 	if (o->message)
@@ -1230,11 +1456,11 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
 		jsonw_object_end(j);
 	}
-	write_process(w, &people);
-	write_user(w, g, o, &people);
+	write_process(w, &ids);
+	ident_section(w, &ids, IDS_USER, write_user);
 	write_file(w, g, o);
 	write_network(w, g, &ip);
-	write_related(w, &people, ip, sum.actor_is_user ? &sum.actor[0] : &(struct strv){NULL, 0});
+	write_related(w, ids.part + IDS_NAMES, ip, sum.actor_is_user ? &sum.actor[0] : &(struct strv){NULL, 0});
 	write_tags(w);
 	if (o->include_warnings) {
 		const char *warn[8];
@@ -1286,7 +1512,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	if (sum.how.len)
 		kv_str(j, "how", sum.how);
 	jsonw_object_end(j);
-	bool subj_written = write_auditd_user(w, &people);
+	bool subj_written = write_auditd_user(w, &ids);
 	const struct field *objlabel =
 		g->object_path ? record_field(g->object_path->fields, g->object_path->nfields, "obj")
 			       : NULL;
@@ -1309,6 +1535,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 
 	if (jsonw_failed(j))
 		return -1;
+	ident_sections_keep(w, &ids);
 	out->json = j->buf;
 	out->len = j->len;
 	out->message = msg.p;

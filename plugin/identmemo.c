@@ -1,0 +1,76 @@
+/* identmemo: see identmemo.h. */
+#include "identmemo.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadword.h"
+
+struct entry {
+	uint64_t hash;
+	uint16_t klen; /* 0: empty (keys are never empty) */
+	uint16_t len[IDENTMEMO_PARTS];
+	char data[IDENTMEMO_DATA]; /* the key, then the parts */
+};
+
+struct identmemo {
+	struct entry e[IDENTMEMO_SLOTS];
+};
+
+struct identmemo *identmemo_new(void)
+{
+	return calloc(1, sizeof(struct identmemo));
+}
+
+void identmemo_free(struct identmemo *m)
+{
+	free(m);
+}
+
+static uint64_t hash_of(const char *k, size_t n)
+{
+	uint64_t h = n;
+	size_t at = 0;
+	for (; at + 8 <= n; at += 8)
+		h = (h ^ load64(k + at)) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ load_upto8(k + at, n - at)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ h >> 29;
+}
+
+bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
+		   struct strv part[IDENTMEMO_PARTS])
+{
+	uint64_t h = hash_of(key, klen);
+	const struct entry *e = &m->e[h % IDENTMEMO_SLOTS];
+	if (!klen || e->hash != h || e->klen != klen || memcmp(e->data, key, klen))
+		return false;
+	const char *p = e->data + klen;
+	for (size_t i = 0; i < IDENTMEMO_PARTS; i++) {
+		part[i] = (struct strv){p, e->len[i]};
+		p += e->len[i];
+	}
+	return true;
+}
+
+void identmemo_put(struct identmemo *m, const char *key, size_t klen,
+		   const struct strv part[IDENTMEMO_PARTS])
+{
+	size_t total = klen;
+	for (size_t i = 0; i < IDENTMEMO_PARTS; i++)
+		total += part[i].len;
+	if (!klen || total > IDENTMEMO_DATA)
+		return;
+	uint64_t h = hash_of(key, klen);
+	struct entry *e = &m->e[h % IDENTMEMO_SLOTS];
+	memcpy(e->data, key, klen);
+	char *p = e->data + klen;
+	for (size_t i = 0; i < IDENTMEMO_PARTS; i++) {
+		if (part[i].len)
+			memcpy(p, part[i].p, part[i].len);
+		p += part[i].len;
+		e->len[i] = (uint16_t)part[i].len;
+	}
+	e->hash = h;
+	e->klen = (uint16_t)klen;
+}
