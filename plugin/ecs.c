@@ -1460,7 +1460,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	ident_section(w, &ids, IDS_USER, write_user);
 	write_file(w, g, o);
 	write_network(w, g, &ip);
-	write_related(w, ids.part + IDS_NAMES, ip, sum.actor_is_user ? &sum.actor[0] : &(struct strv){NULL, 0});
+	write_related(w, ids.part + IDS_NAMES, ip,
+		      sum.actor_is_user ? &sum.actor[0] : &(struct strv){NULL, 0});
 	write_tags(w);
 	if (o->include_warnings) {
 		const char *warn[8];
