@@ -1104,45 +1104,67 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 	}
 }
 
-/* A PATH record's object is written in place: one span of this size,
- * renewed when a member would not fit (a usual record needs ~1.5 KB). */
-#define PATH_SPAN 2048
+/* Members written in place into one span of jsonw's buffer, renewed when
+ * the next would not fit (a usual PATH record needs ~1.5 KB): one bound
+ * check per member and one commit per span instead of a call and a commit
+ * per member. end keeps a byte for a closing '}'. */
+#define MEMBER_SPAN 2048
+#define MEMBER_SHORT 32 /* key and value lengths below this take a fixed bound */
+struct mspan {
+	char *p, *end;
+	int open; /* containers the span opened */
+	bool comma;
+};
+
+/* A span of room bytes; p NULL once the writer failed: nothing more goes
+ * in. By value, so that the loops keep theirs in registers. */
+static struct mspan mspan_begin(struct jsonw *j, size_t room)
+{
+	/* the span begins with the comma, if any */
+	struct mspan s = {jsonw_span_begin(j, room), NULL, 0, false};
+	if (s.p)
+		s.end = s.p + room - 1;
+	return s;
+}
+
+/* "k":"v" into s, renewed if need be; false once the writer failed. */
+static inline bool mspan_member(struct jsonw *j, struct mspan *s, struct strv k, struct strv v)
+{
+	/* most members are short, their bound a constant: one compare (the
+	 * sum cannot wrap, both are lengths of objects in memory) */
+	size_t b = k.len + v.len < MEMBER_SHORT ? jsonw_member_bound(0, MEMBER_SHORT)
+						 : jsonw_member_bound(k.len, v.len);
+	if (b > (size_t)(s->end - s->p)) {
+		jsonw_span_end(j, s->p, s->open);
+		if (!(*s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
+			return false;
+	}
+	*s->p = ',';
+	s->p = jsonw_span_member(s->p + s->comma, k.p, k.len, v.p, v.len);
+	s->comma = true;
+	return true;
+}
 
 /* One PATH record's fields as an object of strings; ks NULL when its keys
  * do not repeat. */
 static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
-	size_t room = PATH_SPAN;
-	char *p = jsonw_span_begin(j, room);
-	if (!p)
+	struct mspan s = mspan_begin(j, MEMBER_SPAN);
+	if (!s.p)
 		return;
-	char *end = p + room - 1; /* room for the '}' */
-	int open = 1;
-	bool comma = false;
-	*p++ = '{';
+	*s.p++ = '{';
+	s.open = 1;
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
 		if (!k.len || !view_text(&w->v, &r->fields[f], &v) ||
 		    (ks && !keyset_add(ks, k.p, k.len)))
 			continue;
-		size_t b = jsonw_member_bound(k.len, v.len);
-		if (b > (size_t)(end - p)) {
-			/* the next span begins with the comma, if any */
-			jsonw_span_end(j, p, open);
-			room = b > PATH_SPAN ? b : PATH_SPAN;
-			if (!(p = jsonw_span_begin(j, room)))
-				return;
-			end = p + room - 1;
-			open = 0;
-			comma = false;
-		}
-		*p = ',';
-		p = jsonw_span_member(p + comma, k.p, k.len, v.p, v.len);
-		comma = true;
+		if (!mspan_member(j, &s, k, v))
+			return;
 	}
-	*p++ = '}';
-	jsonw_span_end(j, p, open - 1);
+	*s.p++ = '}';
+	jsonw_span_end(j, s.p, s.open - 1);
 }
 
 /* A key's bytes 8 * at.. at most 8 * at + 7, zero-padded; it has more */
@@ -1328,6 +1350,7 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
+	struct mspan s = {NULL}; /* begun at the first member */
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
 		const struct name_slot *ns = fns[i];
@@ -1339,10 +1362,16 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 		}
 		if (!keyset_add(ks, f->key.p, f->key.len))
 			continue;
-		data_open(j, open);
-		struct strv v = data_value(w, g, f, ns);
-		jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
+		if (!s.p) {
+			data_open(j, open);
+			if (!(s = mspan_begin(j, MEMBER_SPAN)).p)
+				return;
+		}
+		if (!mspan_member(j, &s, f->key, data_value(w, g, f, ns)))
+			return;
 	}
+	if (s.p)
+		jsonw_span_end(j, s.p, s.open);
 	if (keyless)
 		write_keyless(w, r, keyless, ks, open);
 }
