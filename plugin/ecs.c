@@ -858,18 +858,62 @@ static bool write_auditd_user(struct ecs_writer *w, struct idsecs *ids)
 	return selinux;
 }
 
+/* The PATH fields file is made of, by the first field of each name. */
+enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
+
+static void take_field(const struct field *fs[PF_COUNT], int which, const struct field *f,
+		       int *left)
+{
+	if (!fs[which]) {
+		fs[which] = f;
+		(*left)--;
+	}
+}
+
+/* One pass over r's fields for all of them (rather than a search for each),
+ * ending when all were found: the kernel writes them among the first. */
+static void path_file_fields(const struct parsed_rec *r, const struct field *fs[PF_COUNT])
+{
+	int left = PF_COUNT;
+	memset(fs, 0, PF_COUNT * sizeof(*fs));
+	for (size_t i = 0; i < r->nfields && left; i++) {
+		const struct field *f = &r->fields[i];
+		const char *k = f->key.p;
+		switch (f->key.len) {
+		case 3:
+			if (!memcmp(k, "dev", 3))
+				take_field(fs, PF_DEV, f, &left);
+			break;
+		case 4:
+			if (!memcmp(k, "name", 4))
+				take_field(fs, PF_NAME, f, &left);
+			else if (!memcmp(k, "mode", 4))
+				take_field(fs, PF_MODE, f, &left);
+			else if (!memcmp(k, "ouid", 4))
+				take_field(fs, PF_OUID, f, &left);
+			else if (!memcmp(k, "ogid", 4))
+				take_field(fs, PF_OGID, f, &left);
+			break;
+		case 5:
+			if (!memcmp(k, "inode", 5))
+				take_field(fs, PF_INODE, f, &left);
+			break;
+		}
+	}
+}
+
 static void write_file(struct ecs_writer *w, const struct view *g, const struct ecs_options *o)
 {
 	const struct parsed_rec *r = g->object_path;
 	struct jsonw *j = &w->w;
-	const struct field *f;
+	const struct field *fs[PF_COUNT], *f;
 	struct strv s;
 	uint64_t v;
 
 	if (!r)
 		return;
-	f = record_field(r->fields, r->nfields, "name");
-	if (!f || !view_text(&w->v, f, &s))
+	path_file_fields(r, fs);
+	if (!fs[PF_NAME] || !view_text(&w->v, fs[PF_NAME], &s))
 		return;
 	JSONW_FRAG(j, OPEN_OBJ("file"), 1);
 	/* a relative name is relative to the working directory */
@@ -893,11 +937,11 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	else if (!slash)
 		kv_str(j, "name", s);
 	struct strv t;
-	if ((f = record_field(r->fields, r->nfields, "inode")) && view_text(&w->v, f, &t))
+	if (fs[PF_INODE] && view_text(&w->v, fs[PF_INODE], &t))
 		kv_str(j, "inode", t);
-	if ((f = record_field(r->fields, r->nfields, "dev")) && view_text(&w->v, f, &t))
+	if (fs[PF_DEV] && view_text(&w->v, fs[PF_DEV], &t))
 		kv_str(j, "device", t);
-	if ((f = record_field(r->fields, r->nfields, "mode")) &&
+	if ((f = fs[PF_MODE]) &&
 	    interp_u64(f->val.p, f->val.len, 8, &v)) {
 		char perm[5];
 		interp_mode_perm((unsigned long)v, perm);
@@ -907,13 +951,13 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 			kv_strz(j, "type", !strcmp(kind, "directory") ? "dir" : kind);
 	}
 	struct ident id;
-	if ((f = record_field(r->fields, r->nfields, "ouid")) &&
+	if ((f = fs[PF_OUID]) &&
 	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 1, &id)) {
 		kv_str(j, "uid", id.id);
 		if (id.name.len)
 			kv_str(j, "owner", id.name);
 	}
-	if ((f = record_field(r->fields, r->nfields, "ogid")) &&
+	if ((f = fs[PF_OGID]) &&
 	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 2, &id)) {
 		kv_str(j, "gid", id.id);
 		if (id.name.len)
