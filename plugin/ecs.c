@@ -159,26 +159,33 @@ static int outcome_of(struct ecs_writer *w)
 	return -1;
 }
 
-/* Two NULL-terminated lists as one JSON array, without repeats; open is
- * the run "key":[ . */
+/* Two NULL-terminated lists (with their lengths) as one JSON array, without
+ * repeats; open is the run "key":[ . */
 static void write_str_lists(struct jsonw *j, const char *open, size_t n, const char *const *a,
-			    const char *const *b)
+			    const unsigned char *alen, const char *const *b,
+			    const unsigned char *blen)
 {
 	if (!a[0] && (!b || !b[0]))
 		return;
 	jsonw_frag(j, open, n, 1);
-	for (const char *const *p = a; *p; p++)
-		jsonw_stringz(j, *p);
-	for (const char *const *p = b; p && *p; p++) {
+	for (size_t i = 0; a[i]; i++)
+		jsonw_string(j, a[i], alen[i]);
+	for (size_t i = 0; b && b[i]; i++) {
 		bool dup = false;
 		for (const char *const *q = a; *q && !dup; q++)
-			dup = !strcmp(*p, *q);
+			dup = !strcmp(b[i], *q);
 		if (!dup)
-			jsonw_stringz(j, *p);
+			jsonw_string(j, b[i], blen[i]);
 	}
 	jsonw_array_end(j);
 }
 
+/* event.action: the rule's (its length kept), or a refinement's. */
+static void write_action(struct jsonw *j, const struct view *g)
+{
+	jsonw_string(j, g->action,
+		     g->action == g->rule->action ? g->rule->action_len : strlen(g->action));
+}
 
 static const char *sa_direction(const struct view *g, bool *dest)
 {
@@ -208,12 +215,18 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 {
 	struct jsonw *j = &w->w;
 	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
-	jsonw_stringz(j, g->rule->ecs_kind ? g->rule->ecs_kind : "event");
+	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
+	if (r->ecs_kind)
+		jsonw_string(j, r->ecs_kind, r->ecs_kind_len);
+	else
+		jsonw_stringz(j, "event");
 	JSONW_FRAG(j, "\"module\":\"auditd\"", 0);
-	const struct norm_rule *sr = g->syscall_rule;
-	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
-	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
-	kv_strz(j, "action", g->action);
+	write_str_lists(j, OPEN_ARR_ARGS("category"), r->category, r->category_len,
+			sr ? sr->category : NULL, sr ? sr->category_len : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("type"), r->type, r->type_len, sr ? sr->type : NULL,
+			sr ? sr->type_len : NULL);
+	JSONW_KEY(j, "action");
+	write_action(j, g);
 	if (outcome == 1)
 		JSONW_FRAG(j, "\"outcome\":\"success\",\"sequence\":", 0);
 	else if (outcome == 0)
@@ -1562,7 +1575,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		else
 			kv_str(j, "session", ses->val);
 	}
-	kv_strz(j, "event_kind", g->rule->event_kind);
+	JSONW_KEY(j, "event_kind");
+	jsonw_string(j, g->rule->event_kind, g->rule->event_kind_len);
 	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
 	if (sum.actor[0].len || sum.actor[1].len) {
 		JSONW_FRAG(j, OPEN_OBJ("actor"), 1);
@@ -1572,7 +1586,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "secondary", sum.actor[1]);
 		jsonw_object_end(j);
 	}
-	kv_strz(j, "action", g->action);
+	JSONW_KEY(j, "action");
+	write_action(j, g);
 	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
 		JSONW_FRAG(j, OPEN_OBJ("object"), 1);
 		if (sum.object[0].len)
