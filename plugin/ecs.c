@@ -1161,6 +1161,36 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 	}
 }
 
+/* auditd.data's keys so far. A known name (view.h) is a bit for its entry,
+ * cheaper than a keyset's hash and probe; the others are in a keyset. A key
+ * is known or not whatever its record, so each has one place. */
+struct datakeys {
+	struct keyset ks;
+	const struct name_slot *names; /* the view's */
+	uint64_t known[VIEW_NAMES_MAX / 64];
+};
+_Static_assert(VIEW_NAMES_MAX % 64 == 0, "the known names' bits fill the words");
+
+/* True if key k (ns: view_name() of it) was not in d (and is now). */
+static inline __attribute__((always_inline)) bool
+datakeys_add(struct datakeys *d, const struct name_slot *ns, const char *k, size_t n)
+{
+	if (!ns)
+		return keyset_add(&d->ks, k, n);
+	size_t i = (size_t)(ns - d->names);
+	uint64_t bit = (uint64_t)1 << (i % 64);
+	if (d->known[i / 64] & bit)
+		return false;
+	d->known[i / 64] |= bit;
+	return true;
+}
+
+/* The same for one of our own keys. */
+static bool datakeys_add_lit(struct ecs_writer *w, struct datakeys *d, const char *k, size_t n)
+{
+	return datakeys_add(d, view_name(&w->v, (struct strv){k, n}), k, n);
+}
+
 /* Members written in place into one span of jsonw's buffer, renewed when
  * the next would not fit (a usual PATH record needs ~1.5 KB): one bound
  * check per member and one commit per span instead of a call and a commit
@@ -1348,7 +1378,7 @@ static void data_open(struct jsonw *j, bool *open)
  * them); any other words are kept, joined, as "unparsed", never dropped.
  * total: their lengths plus one each. */
 static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size_t total,
-			  struct keyset *ks, bool *open)
+			  struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
 	size_t n = 0;
@@ -1361,7 +1391,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 			continue;
 		struct strv v = f->val;
 		if (v.len >= 2 && v.p[0] == '{' && v.p[v.len - 1] == '}' &&
-		    keyset_add(ks, "seperms", 7)) {
+		    datakeys_add_lit(w, dk, "seperms", 7)) {
 			/* "{ read write }" -> "read,write" */
 			char *perms = arena_alloc(&w->v.arena, v.len);
 			size_t pn = 0;
@@ -1376,7 +1406,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 			data_open(j, open);
 			JSONW_KEY(j, "seperms");
 			jsonw_string(j, perms ? perms : "", pn);
-		} else if (prev && strv_eq(prev->val, "avc:") && keyset_add(ks, "seresult", 8)) {
+		} else if (prev && strv_eq(prev->val, "avc:") && datakeys_add_lit(w, dk, "seresult", 8)) {
 			data_open(j, open);
 			JSONW_KEY(j, "seresult");
 			jsonw_string(j, v.p, v.len);
@@ -1388,7 +1418,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 		}
 		prev = f;
 	}
-	if (n && keyset_add(ks, "unparsed", 8)) {
+	if (n && datakeys_add_lit(w, dk, "unparsed", 8)) {
 		data_open(j, open);
 		JSONW_KEY(j, "unparsed");
 		jsonw_string(j, rest, n);
@@ -1398,7 +1428,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 /* Record r's members of data (none for the records shown elsewhere whole),
  * its keyless words last. */
 static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
-			uint64_t skip, struct keyset *ks, bool *open)
+			uint64_t skip, struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
 	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
@@ -1417,7 +1447,7 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 			keyless += f->val.len + 1;
 			continue;
 		}
-		if (!keyset_add(ks, f->key.p, f->key.len))
+		if (!datakeys_add(dk, ns, f->key.p, f->key.len))
 			continue;
 		if (!s.p) {
 			data_open(j, open);
@@ -1430,28 +1460,28 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	if (s.p)
 		jsonw_span_end(j, s.p, s.open);
 	if (keyless)
-		write_keyless(w, r, keyless, ks, open);
+		write_keyless(w, r, keyless, dk, open);
 }
 
 static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
 {
 	struct jsonw *j = &w->w;
-	struct keyset ks;
+	struct datakeys dk = {.names = w->v.names};
 	bool open = false;
 
-	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
+	if (!keyset_init(w, &dk.ks, w->v.pe.nfields + 1))
 		return;
 	uint64_t skip = data_skips(g, subj_written);
 	if (g->have_sa)
-		keyset_add(&ks, "socket", 6); /* ours, written last */
+		datakeys_add_lit(w, &dk, "socket", 6); /* ours, written last */
 	/* the record that names the event first, then the SYSCALL, then the rest */
-	data_record(w, g, g->primary, skip, &ks, &open);
+	data_record(w, g, g->primary, skip, &dk, &open);
 	if (g->syscall != g->primary)
-		data_record(w, g, g->syscall, skip, &ks, &open);
+		data_record(w, g, g->syscall, skip, &dk, &open);
 	for (size_t i = 0; i < w->v.pe.nrec; i++) {
 		const struct parsed_rec *r = &w->v.pe.recs[i];
 		if (r != g->primary && r != g->syscall)
-			data_record(w, g, r, skip, &ks, &open);
+			data_record(w, g, r, skip, &dk, &open);
 	}
 	if (g->have_sa) {
 		data_open(j, &open);
