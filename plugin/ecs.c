@@ -159,26 +159,33 @@ static int outcome_of(struct ecs_writer *w)
 	return -1;
 }
 
-/* Two NULL-terminated lists as one JSON array, without repeats; open is
- * the run "key":[ . */
+/* Two NULL-terminated lists (with their lengths) as one JSON array, without
+ * repeats; open is the run "key":[ . */
 static void write_str_lists(struct jsonw *j, const char *open, size_t n, const char *const *a,
-			    const char *const *b)
+			    const unsigned char *alen, const char *const *b,
+			    const unsigned char *blen)
 {
 	if (!a[0] && (!b || !b[0]))
 		return;
 	jsonw_frag(j, open, n, 1);
-	for (const char *const *p = a; *p; p++)
-		jsonw_stringz(j, *p);
-	for (const char *const *p = b; p && *p; p++) {
+	for (size_t i = 0; a[i]; i++)
+		jsonw_string(j, a[i], alen[i]);
+	for (size_t i = 0; b && b[i]; i++) {
 		bool dup = false;
 		for (const char *const *q = a; *q && !dup; q++)
-			dup = !strcmp(*p, *q);
+			dup = !strcmp(b[i], *q);
 		if (!dup)
-			jsonw_stringz(j, *p);
+			jsonw_string(j, b[i], blen[i]);
 	}
 	jsonw_array_end(j);
 }
 
+/* event.action: the rule's (its length kept), or a refinement's. */
+static void write_action(struct jsonw *j, const struct view *g)
+{
+	jsonw_string(j, g->action,
+		     g->action == g->rule->action ? g->rule->action_len : strlen(g->action));
+}
 
 static const char *sa_direction(const struct view *g, bool *dest)
 {
@@ -208,12 +215,18 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 {
 	struct jsonw *j = &w->w;
 	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
-	jsonw_stringz(j, g->rule->ecs_kind ? g->rule->ecs_kind : "event");
+	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
+	if (r->ecs_kind)
+		jsonw_string(j, r->ecs_kind, r->ecs_kind_len);
+	else
+		jsonw_stringz(j, "event");
 	JSONW_FRAG(j, "\"module\":\"auditd\"", 0);
-	const struct norm_rule *sr = g->syscall_rule;
-	write_str_lists(j, OPEN_ARR_ARGS("category"), g->rule->category, sr ? sr->category : NULL);
-	write_str_lists(j, OPEN_ARR_ARGS("type"), g->rule->type, sr ? sr->type : NULL);
-	kv_strz(j, "action", g->action);
+	write_str_lists(j, OPEN_ARR_ARGS("category"), r->category, r->category_len,
+			sr ? sr->category : NULL, sr ? sr->category_len : NULL);
+	write_str_lists(j, OPEN_ARR_ARGS("type"), r->type, r->type_len, sr ? sr->type : NULL,
+			sr ? sr->type_len : NULL);
+	JSONW_KEY(j, "action");
+	write_action(j, g);
 	if (outcome == 1)
 		JSONW_FRAG(j, "\"outcome\":\"success\",\"sequence\":", 0);
 	else if (outcome == 0)
@@ -858,18 +871,62 @@ static bool write_auditd_user(struct ecs_writer *w, struct idsecs *ids)
 	return selinux;
 }
 
+/* The PATH fields file is made of, by the first field of each name. */
+enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
+
+static void take_field(const struct field *fs[PF_COUNT], int which, const struct field *f,
+		       int *left)
+{
+	if (!fs[which]) {
+		fs[which] = f;
+		(*left)--;
+	}
+}
+
+/* One pass over r's fields for all of them (rather than a search for each),
+ * ending when all were found: the kernel writes them among the first. */
+static void path_file_fields(const struct parsed_rec *r, const struct field *fs[PF_COUNT])
+{
+	int left = PF_COUNT;
+	memset(fs, 0, PF_COUNT * sizeof(*fs));
+	for (size_t i = 0; i < r->nfields && left; i++) {
+		const struct field *f = &r->fields[i];
+		const char *k = f->key.p;
+		switch (f->key.len) {
+		case 3:
+			if (!memcmp(k, "dev", 3))
+				take_field(fs, PF_DEV, f, &left);
+			break;
+		case 4:
+			if (!memcmp(k, "name", 4))
+				take_field(fs, PF_NAME, f, &left);
+			else if (!memcmp(k, "mode", 4))
+				take_field(fs, PF_MODE, f, &left);
+			else if (!memcmp(k, "ouid", 4))
+				take_field(fs, PF_OUID, f, &left);
+			else if (!memcmp(k, "ogid", 4))
+				take_field(fs, PF_OGID, f, &left);
+			break;
+		case 5:
+			if (!memcmp(k, "inode", 5))
+				take_field(fs, PF_INODE, f, &left);
+			break;
+		}
+	}
+}
+
 static void write_file(struct ecs_writer *w, const struct view *g, const struct ecs_options *o)
 {
 	const struct parsed_rec *r = g->object_path;
 	struct jsonw *j = &w->w;
-	const struct field *f;
+	const struct field *fs[PF_COUNT], *f;
 	struct strv s;
 	uint64_t v;
 
 	if (!r)
 		return;
-	f = record_field(r->fields, r->nfields, "name");
-	if (!f || !view_text(&w->v, f, &s))
+	path_file_fields(r, fs);
+	if (!fs[PF_NAME] || !view_text(&w->v, fs[PF_NAME], &s))
 		return;
 	JSONW_FRAG(j, OPEN_OBJ("file"), 1);
 	/* a relative name is relative to the working directory */
@@ -893,11 +950,11 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	else if (!slash)
 		kv_str(j, "name", s);
 	struct strv t;
-	if ((f = record_field(r->fields, r->nfields, "inode")) && view_text(&w->v, f, &t))
+	if (fs[PF_INODE] && view_text(&w->v, fs[PF_INODE], &t))
 		kv_str(j, "inode", t);
-	if ((f = record_field(r->fields, r->nfields, "dev")) && view_text(&w->v, f, &t))
+	if (fs[PF_DEV] && view_text(&w->v, fs[PF_DEV], &t))
 		kv_str(j, "device", t);
-	if ((f = record_field(r->fields, r->nfields, "mode")) &&
+	if ((f = fs[PF_MODE]) &&
 	    interp_u64(f->val.p, f->val.len, 8, &v)) {
 		char perm[5];
 		interp_mode_perm((unsigned long)v, perm);
@@ -907,13 +964,13 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 			kv_strz(j, "type", !strcmp(kind, "directory") ? "dir" : kind);
 	}
 	struct ident id;
-	if ((f = record_field(r->fields, r->nfields, "ouid")) &&
+	if ((f = fs[PF_OUID]) &&
 	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 1, &id)) {
 		kv_str(j, "uid", id.id);
 		if (id.name.len)
 			kv_str(j, "owner", id.name);
 	}
-	if ((f = record_field(r->fields, r->nfields, "ogid")) &&
+	if ((f = fs[PF_OGID]) &&
 	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 2, &id)) {
 		kv_str(j, "gid", id.id);
 		if (id.name.len)
@@ -1104,45 +1161,97 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 	}
 }
 
-/* A PATH record's object is written in place: one span of this size,
- * renewed when a member would not fit (a usual record needs ~1.5 KB). */
-#define PATH_SPAN 2048
+/* auditd.data's keys so far. A known name (view.h) is a bit for its entry,
+ * cheaper than a keyset's hash and probe; the others are in a keyset. A key
+ * is known or not whatever its record, so each has one place. */
+struct datakeys {
+	struct keyset ks;
+	const struct name_slot *names; /* the view's */
+	uint64_t known[VIEW_NAMES_MAX / 64];
+};
+_Static_assert(VIEW_NAMES_MAX % 64 == 0, "the known names' bits fill the words");
+
+/* True if key k (ns: view_name() of it) was not in d (and is now). */
+static inline __attribute__((always_inline)) bool
+datakeys_add(struct datakeys *d, const struct name_slot *ns, const char *k, size_t n)
+{
+	if (!ns)
+		return keyset_add(&d->ks, k, n);
+	size_t i = (size_t)(ns - d->names);
+	uint64_t bit = (uint64_t)1 << (i % 64);
+	if (d->known[i / 64] & bit)
+		return false;
+	d->known[i / 64] |= bit;
+	return true;
+}
+
+/* The same for one of our own keys. */
+static bool datakeys_add_lit(struct ecs_writer *w, struct datakeys *d, const char *k, size_t n)
+{
+	return datakeys_add(d, view_name(&w->v, (struct strv){k, n}), k, n);
+}
+
+/* Members written in place into one span of jsonw's buffer, renewed when
+ * the next would not fit (a usual PATH record needs ~1.5 KB): one bound
+ * check per member and one commit per span instead of a call and a commit
+ * per member. end keeps a byte for a closing '}'. */
+#define MEMBER_SPAN 2048
+#define MEMBER_SHORT 32 /* key and value lengths below this take a fixed bound */
+struct mspan {
+	char *p, *end;
+	int open; /* containers the span opened */
+	bool comma;
+};
+
+/* A span of room bytes; p NULL once the writer failed: nothing more goes
+ * in. By value, so that the loops keep theirs in registers. */
+static struct mspan mspan_begin(struct jsonw *j, size_t room)
+{
+	/* the span begins with the comma, if any */
+	struct mspan s = {jsonw_span_begin(j, room), NULL, 0, false};
+	if (s.p)
+		s.end = s.p + room - 1;
+	return s;
+}
+
+/* "k":"v" into s, renewed if need be; false once the writer failed. */
+static inline bool mspan_member(struct jsonw *j, struct mspan *s, struct strv k, struct strv v)
+{
+	/* most members are short, their bound a constant: one compare (the
+	 * sum cannot wrap, both are lengths of objects in memory) */
+	size_t b = k.len + v.len < MEMBER_SHORT ? jsonw_member_bound(0, MEMBER_SHORT)
+						 : jsonw_member_bound(k.len, v.len);
+	if (b > (size_t)(s->end - s->p)) {
+		jsonw_span_end(j, s->p, s->open);
+		if (!(*s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
+			return false;
+	}
+	*s->p = ',';
+	s->p = jsonw_span_member(s->p + s->comma, k.p, k.len, v.p, v.len);
+	s->comma = true;
+	return true;
+}
 
 /* One PATH record's fields as an object of strings; ks NULL when its keys
  * do not repeat. */
 static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
-	size_t room = PATH_SPAN;
-	char *p = jsonw_span_begin(j, room);
-	if (!p)
+	struct mspan s = mspan_begin(j, MEMBER_SPAN);
+	if (!s.p)
 		return;
-	char *end = p + room - 1; /* room for the '}' */
-	int open = 1;
-	bool comma = false;
-	*p++ = '{';
+	*s.p++ = '{';
+	s.open = 1;
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
 		if (!k.len || !view_text(&w->v, &r->fields[f], &v) ||
 		    (ks && !keyset_add(ks, k.p, k.len)))
 			continue;
-		size_t b = jsonw_member_bound(k.len, v.len);
-		if (b > (size_t)(end - p)) {
-			/* the next span begins with the comma, if any */
-			jsonw_span_end(j, p, open);
-			room = b > PATH_SPAN ? b : PATH_SPAN;
-			if (!(p = jsonw_span_begin(j, room)))
-				return;
-			end = p + room - 1;
-			open = 0;
-			comma = false;
-		}
-		*p = ',';
-		p = jsonw_span_member(p + comma, k.p, k.len, v.p, v.len);
-		comma = true;
+		if (!mspan_member(j, &s, k, v))
+			return;
 	}
-	*p++ = '}';
-	jsonw_span_end(j, p, open - 1);
+	*s.p++ = '}';
+	jsonw_span_end(j, s.p, s.open - 1);
 }
 
 /* A key's bytes 8 * at.. at most 8 * at + 7, zero-padded; it has more */
@@ -1269,7 +1378,7 @@ static void data_open(struct jsonw *j, bool *open)
  * them); any other words are kept, joined, as "unparsed", never dropped.
  * total: their lengths plus one each. */
 static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size_t total,
-			  struct keyset *ks, bool *open)
+			  struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
 	size_t n = 0;
@@ -1282,7 +1391,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 			continue;
 		struct strv v = f->val;
 		if (v.len >= 2 && v.p[0] == '{' && v.p[v.len - 1] == '}' &&
-		    keyset_add(ks, "seperms", 7)) {
+		    datakeys_add_lit(w, dk, "seperms", 7)) {
 			/* "{ read write }" -> "read,write" */
 			char *perms = arena_alloc(&w->v.arena, v.len);
 			size_t pn = 0;
@@ -1297,7 +1406,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 			data_open(j, open);
 			JSONW_KEY(j, "seperms");
 			jsonw_string(j, perms ? perms : "", pn);
-		} else if (prev && strv_eq(prev->val, "avc:") && keyset_add(ks, "seresult", 8)) {
+		} else if (prev && strv_eq(prev->val, "avc:") && datakeys_add_lit(w, dk, "seresult", 8)) {
 			data_open(j, open);
 			JSONW_KEY(j, "seresult");
 			jsonw_string(j, v.p, v.len);
@@ -1309,7 +1418,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 		}
 		prev = f;
 	}
-	if (n && keyset_add(ks, "unparsed", 8)) {
+	if (n && datakeys_add_lit(w, dk, "unparsed", 8)) {
 		data_open(j, open);
 		JSONW_KEY(j, "unparsed");
 		jsonw_string(j, rest, n);
@@ -1319,7 +1428,7 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 /* Record r's members of data (none for the records shown elsewhere whole),
  * its keyless words last. */
 static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
-			uint64_t skip, struct keyset *ks, bool *open)
+			uint64_t skip, struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
 	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
@@ -1328,6 +1437,7 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
+	struct mspan s = {NULL}; /* begun at the first member */
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
 		const struct name_slot *ns = fns[i];
@@ -1337,35 +1447,41 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 			keyless += f->val.len + 1;
 			continue;
 		}
-		if (!keyset_add(ks, f->key.p, f->key.len))
+		if (!datakeys_add(dk, ns, f->key.p, f->key.len))
 			continue;
-		data_open(j, open);
-		struct strv v = data_value(w, g, f, ns);
-		jsonw_member(j, f->key.p, f->key.len, v.p, v.len);
+		if (!s.p) {
+			data_open(j, open);
+			if (!(s = mspan_begin(j, MEMBER_SPAN)).p)
+				return;
+		}
+		if (!mspan_member(j, &s, f->key, data_value(w, g, f, ns)))
+			return;
 	}
+	if (s.p)
+		jsonw_span_end(j, s.p, s.open);
 	if (keyless)
-		write_keyless(w, r, keyless, ks, open);
+		write_keyless(w, r, keyless, dk, open);
 }
 
 static void write_data(struct ecs_writer *w, const struct view *g, bool subj_written)
 {
 	struct jsonw *j = &w->w;
-	struct keyset ks;
+	struct datakeys dk = {.names = w->v.names};
 	bool open = false;
 
-	if (!keyset_init(w, &ks, w->v.pe.nfields + 1))
+	if (!keyset_init(w, &dk.ks, w->v.pe.nfields + 1))
 		return;
 	uint64_t skip = data_skips(g, subj_written);
 	if (g->have_sa)
-		keyset_add(&ks, "socket", 6); /* ours, written last */
+		datakeys_add_lit(w, &dk, "socket", 6); /* ours, written last */
 	/* the record that names the event first, then the SYSCALL, then the rest */
-	data_record(w, g, g->primary, skip, &ks, &open);
+	data_record(w, g, g->primary, skip, &dk, &open);
 	if (g->syscall != g->primary)
-		data_record(w, g, g->syscall, skip, &ks, &open);
+		data_record(w, g, g->syscall, skip, &dk, &open);
 	for (size_t i = 0; i < w->v.pe.nrec; i++) {
 		const struct parsed_rec *r = &w->v.pe.recs[i];
 		if (r != g->primary && r != g->syscall)
-			data_record(w, g, r, skip, &ks, &open);
+			data_record(w, g, r, skip, &dk, &open);
 	}
 	if (g->have_sa) {
 		data_open(j, &open);
@@ -1489,7 +1605,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		else
 			kv_str(j, "session", ses->val);
 	}
-	kv_strz(j, "event_kind", g->rule->event_kind);
+	JSONW_KEY(j, "event_kind");
+	jsonw_string(j, g->rule->event_kind, g->rule->event_kind_len);
 	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
 	if (sum.actor[0].len || sum.actor[1].len) {
 		JSONW_FRAG(j, OPEN_OBJ("actor"), 1);
@@ -1499,7 +1616,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			kv_str(j, "secondary", sum.actor[1]);
 		jsonw_object_end(j);
 	}
-	kv_strz(j, "action", g->action);
+	JSONW_KEY(j, "action");
+	write_action(j, g);
 	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
 		JSONW_FRAG(j, OPEN_OBJ("object"), 1);
 		if (sum.object[0].len)

@@ -198,6 +198,8 @@ static const struct norm_rule fallback_rule = {
 	.action = "unknown",
 	.event_kind = "unknown",
 	.object_path_index = -1,
+	.action_len = sizeof("unknown") - 1,
+	.event_kind_len = sizeof("unknown") - 1,
 };
 
 /* ------------------------------------------------------------ rule keys */
@@ -588,6 +590,22 @@ static int parse_rule(struct loader *L, const char *entry, json_object *obj,
 }
 
 /* A complete rule, stored in the table. */
+static void list_lengths(const char *const *list, unsigned char *len)
+{
+	for (size_t i = 0; list[i]; i++)
+		len[i] = (unsigned char)strlen(list[i]); /* an ECS name: short */
+}
+
+/* The lengths norm_rule keeps of its strings. */
+static void rule_lengths(struct norm_rule *r)
+{
+	r->action_len = strlen(r->action);
+	r->event_kind_len = strlen(r->event_kind);
+	r->ecs_kind_len = r->ecs_kind ? strlen(r->ecs_kind) : 0;
+	list_lengths(r->category, r->category_len);
+	list_lengths(r->type, r->type_len);
+}
+
 static struct rule_box *make_rule(struct loader *L, const char *entry, const char *key,
 				  json_object *obj)
 {
@@ -623,6 +641,7 @@ static struct rule_box *make_rule(struct loader *L, const char *entry, const cha
 		return NULL;
 	}
 	b->r = p.r;
+	rule_lengths(&b->r);
 	b->file = L->file;
 	if (!(b->key = intern(&t->pool, key))) {
 		free(b);

@@ -75,6 +75,12 @@ struct norm_rule {
 	unsigned char object_primary_key[NORM_MAX_FIELDS + 1];
 	unsigned char object_secondary_key[NORM_MAX_FIELDS + 1];
 	unsigned char how_key[NORM_MAX_FIELDS + 1];
+	/* The lengths of action, event_kind, ecs_kind (0 when NULL) and of
+	 * category's and type's values (ECS names, all short), set with the
+	 * rule: writers take them instead of counting bytes per event. */
+	size_t action_len, event_kind_len, ecs_kind_len;
+	unsigned char category_len[NORM_MAX_ECS + 1];
+	unsigned char type_len[NORM_MAX_ECS + 1];
 };
 
 struct normtab;
