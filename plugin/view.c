@@ -382,8 +382,7 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 
 /* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
  * event.c stores them one after the other). */
-static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r,
-		      struct line_words lw)
+static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct line_words lw)
 {
 	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
 	    m->nefields != r->nefields)

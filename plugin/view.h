@@ -96,7 +96,7 @@ struct layout_memo {
 	uint8_t nfields, nefields, nslots, neslots;
 	uint8_t len[VIEW_LAYOUT_KEYS];
 	uint64_t word[VIEW_LAYOUT_KEYS][2];
-	const struct name_slot *ns[VIEW_LAYOUT_KEYS]; /* the raw fields' */
+	const struct name_slot *ns[VIEW_LAYOUT_KEYS];  /* the raw fields' */
 	uint8_t slot_key[K_COUNT], slot_at[K_COUNT];   /* slot[key] = &fields[at] */
 	uint8_t eslot_key[K_COUNT], eslot_at[K_COUNT]; /* eslot[key] = &efields[at] */
 };
