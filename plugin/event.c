@@ -34,6 +34,13 @@ static struct strv abs_(const char *line, const uint32_t in[2])
 	return (struct strv){line + in[0], in[1]};
 }
 
+/* The most fields a part of a record is split into: a record has at most
+ * one field per two bytes, and a part no more than EVENT_MAX_FIELDS. */
+static size_t part_max(size_t len)
+{
+	return len / 2 + 1 < EVENT_MAX_FIELDS ? len / 2 + 1 : EVENT_MAX_FIELDS;
+}
+
 int event_add_record(struct event *ev, const char *line, size_t len,
 		     const struct record_hdr *h)
 {
@@ -55,6 +62,7 @@ int event_add_record(struct event *ev, const char *line, size_t len,
 	r->msec = h->msec;
 	r->serial = h->serial;
 	ev->len += len;
+	ev->maxfields += part_max(h->body.len) + part_max(h->enriched.len);
 	return 0;
 }
 
@@ -72,6 +80,7 @@ void event_clear(struct event *ev)
 	}
 	ev->len = 0;
 	ev->nrec = 0;
+	ev->maxfields = 0;
 	ev->late = false;
 	ev->tentative = false;
 	ev->tolder = ev->tnewer = NULL;
@@ -83,26 +92,18 @@ void event_release(struct event *ev)
 	free(ev->recs);
 	ev->buf = NULL;
 	ev->recs = NULL;
-	ev->cap = ev->caprec = ev->len = ev->nrec = 0;
+	ev->cap = ev->caprec = ev->len = ev->nrec = ev->maxfields = 0;
 }
 
-/* Splits one part of a record into fields at the end of pe->fields (grown
- * as needed). Returns their number, or SIZE_MAX when memory is exhausted. */
-static size_t parse_part(struct parsed_event *pe, struct strv body)
+/* Splits one part of a record into fields at out, as many as part_max()
+ * allows; an empty one (RAW format, EOE-like records) has none. */
+static size_t part_fields(struct parsed_event *pe, struct strv part, struct field *out)
 {
-	size_t room = pe->capfields - pe->nfields;
 	bool trunc = false;
-	/* a record has at most one field per two bytes */
-	size_t want = body.len / 2 + 1;
-	if (want > EVENT_MAX_FIELDS)
-		want = EVENT_MAX_FIELDS;
-	if (room < want) {
-		if (grow((void **)&pe->fields, &pe->capfields, pe->nfields + want, sizeof(*pe->fields),
-			 256))
-			return SIZE_MAX;
-		room = pe->capfields - pe->nfields;
-	}
-	size_t n = record_fields(body, pe->fields + pe->nfields, room < want ? room : want, &trunc);
+
+	if (!part.len)
+		return 0;
+	size_t n = record_fields(part, out, part_max(part.len), &trunc);
 	pe->fields_truncated |= trunc;
 	return n;
 }
@@ -113,19 +114,19 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 	pe->nrec = 0;
 	pe->nfields = 0;
 	pe->fields_truncated = false;
+	/* room for every field at once, so fields can be pointed at as they
+	 * come; never NULL, even when no record has a field: records point
+	 * into it */
 	if (grow((void **)&pe->recs, &pe->caprec, ev->nrec, sizeof(*pe->recs), 16) ||
-	    /* never NULL, even when no record has a field: records point into it */
-	    grow((void **)&pe->fields, &pe->capfields, 1, sizeof(*pe->fields), 256))
+	    grow((void **)&pe->fields, &pe->capfields, ev->maxfields + 1, sizeof(*pe->fields), 256))
 		return -1;
 
-	/* fields point into pe->fields, which may move while growing: record
-	 * offsets first, turn them into pointers at the end */
+	struct field *out = pe->fields;
 	for (size_t i = 0; i < ev->nrec; i++) {
-		struct parsed_rec *r = &pe->recs[pe->nrec];
-		const char *line = ev->buf + ev->recs[i].off;
-		size_t len = ev->recs[i].len;
-
 		const struct event_rec *er = &ev->recs[i];
+		struct parsed_rec *r = &pe->recs[i];
+		const char *line = ev->buf + er->off;
+
 		r->hdr = (struct record_hdr){
 			.type = er->type,
 			.type_name = abs_(line, er->type_name),
@@ -136,32 +137,16 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 			.body = abs_(line, er->body),
 			.enriched = abs_(line, er->enriched),
 		};
-		r->line = (struct strv){line, len};
-		for (int part = 0; part < 2; part++) {
-			struct strv body = part ? r->hdr.enriched : r->hdr.body;
-			size_t n = 0; /* no fields in an empty part (RAW, EOE-like records) */
-			if (body.len) {
-				n = parse_part(pe, body);
-				if (n == SIZE_MAX)
-					return -1;
-			}
-			/* stash the offset in the pointer slot until the end */
-			if (part == 0) {
-				r->fields = (struct field *)(uintptr_t)pe->nfields;
-				r->nfields = n;
-			} else {
-				r->efields = (struct field *)(uintptr_t)pe->nfields;
-				r->nefields = n;
-			}
-			pe->nfields += n;
-		}
-		pe->nrec++;
+		r->line = (struct strv){line, er->len};
+		r->fields = out;
+		r->nfields = part_fields(pe, r->hdr.body, out);
+		out += r->nfields;
+		r->efields = out;
+		r->nefields = part_fields(pe, r->hdr.enriched, out);
+		out += r->nefields;
 	}
-	for (size_t i = 0; i < pe->nrec; i++) {
-		struct parsed_rec *r = &pe->recs[i];
-		r->fields = pe->fields + (uintptr_t)r->fields;
-		r->efields = pe->fields + (uintptr_t)r->efields;
-	}
+	pe->nrec = ev->nrec;
+	pe->nfields = (size_t)(out - pe->fields);
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct event {
 	size_t len, cap;
 	struct event_rec *recs;
 	size_t nrec, caprec;
+	size_t maxfields; /* the most fields its records' parts can split into */
 	/* bookkeeping for the queue */
 	double created;
 	enum event_done done;

@@ -377,7 +377,7 @@ static inline unsigned marks16(const char *p)
 /* The marks in [p, p + n), n <= 64, as bits, never reading past p + n: a
  * short window is read in 16-byte steps, the last one overlapping the one
  * before it, and under 16 bytes from a copy. */
-static uint64_t marks_window(const char *p, size_t n)
+static inline uint64_t marks_window(const char *p, size_t n)
 {
 	if (n == 64)
 		return marks16(p) | (uint64_t)marks16(p + 16) << 16 |
@@ -419,9 +419,11 @@ static const uint8_t value_kind[256] = {['"'] = VAL_DQ, ['\''] = VAL_OTHER, ['{'
  * the next window starts at the next key. The fields come out exactly as
  * split() below would make them. Returns where it stopped: p itself when
  * the field there is not plain (split() takes it on), else the end of the
- * last value taken, before its separator. */
-static const char *plain_fields(struct splitter *s, const char *p, const char *end,
-				long *last_bare)
+ * last value taken, before its separator. Inlined: for most parts it is all
+ * record_fields() does, and a call's setup and exit cost as much as a few
+ * fields. */
+static inline __attribute__((always_inline)) const char *
+plain_fields(struct splitter *s, const char *p, const char *end, long *last_bare)
 {
 	struct field *f = s->out + s->n, *const first = f, *const fend = s->out + s->max;
 

@@ -311,14 +311,19 @@ static const uint64_t len_mask[64] = {
 	[8 ... 63] = UINT64_MAX,
 };
 
+/* Raw key k's first min(len, 8) bytes as a zero-padded word (k.len < 64). */
+static inline uint64_t name_word(struct strv k, struct line_words lw)
+{
+	return (uintptr_t)k.p - lw.lo < lw.n ? load64(k.p) & len_mask[k.len]
+					      : load_upto8(k.p, k.len);
+}
+
 static inline const struct name_slot *raw_name(const struct view *w, struct strv k,
 					       struct line_words lw)
 {
 	if (!k.len || k.len >= 64)
 		return NULL;
-	uint64_t word = (uintptr_t)k.p - lw.lo < lw.n ? load64(k.p) & len_mask[k.len]
-						       : load_upto8(k.p, k.len);
-	return ht_find_word(w, word, k.p, k.len);
+	return ht_find_word(w, name_word(k, lw), k.p, k.len);
 }
 
 /* Sets each newly slotted id's ENRICHED twin (ids in mask, by key): the
@@ -375,12 +380,92 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 		enriched_twins(w, r, twins);
 }
 
+/* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
+ * event.c stores them one after the other). */
+static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct line_words lw)
+{
+	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
+	    m->nefields != r->nefields)
+		return false;
+	for (size_t i = 0; i < (size_t)m->nfields + m->nefields; i++) {
+		struct strv k = r->fields[i].key;
+		/* the length first: the words are only read when it is m's */
+		if (k.len != m->len[i] || name_word(k, lw) != m->word[i][0] ||
+		    (k.len > 8 && load_upto8(k.p + 8, k.len - 8) != m->word[i][1]))
+			return false;
+	}
+	return true;
+}
+
+/* index_record() for the primary record, the first one indexed (no slot is
+ * filled yet), from m: what the last record with its keys gave. */
+static void layout_apply(struct view *w, const struct layout_memo *m, const struct parsed_rec *r)
+{
+	memcpy(view_rec_names(w, r), m->ns, ((size_t)m->nfields + m->nefields) * sizeof(*m->ns));
+	for (size_t i = 0; i < m->nslots; i++)
+		w->slot[m->slot_key[i]] = &r->fields[m->slot_at[i]];
+	for (size_t i = 0; i < m->neslots; i++)
+		w->eslot[m->eslot_key[i]] = &r->efields[m->eslot_at[i]];
+}
+
+/* Remembers in m what index_record() just gave for the primary record r
+ * (every slot filled was empty before, so it is r's), when it fits. */
+static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r,
+			struct line_words lw)
+{
+	const struct name_slot *const *fns = view_rec_names(w, r);
+	size_t n = r->nfields + r->nefields;
+
+	m->valid = false;
+	if (n > VIEW_LAYOUT_KEYS)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct strv k = r->fields[i].key;
+		if (k.len > 16)
+			return;
+		m->len[i] = (uint8_t)k.len;
+		m->word[i][0] = name_word(k, lw);
+		m->word[i][1] = k.len > 8 ? load_upto8(k.p + 8, k.len - 8) : 0;
+		m->ns[i] = fns[i];
+	}
+	m->nslots = m->neslots = 0;
+	for (int key = 1; key < K_COUNT; key++) {
+		if (w->slot[key]) {
+			m->slot_key[m->nslots] = (uint8_t)key;
+			m->slot_at[m->nslots++] = (uint8_t)(w->slot[key] - r->fields);
+		}
+		if (w->eslot[key]) {
+			m->eslot_key[m->neslots] = (uint8_t)key;
+			m->eslot_at[m->neslots++] = (uint8_t)(w->eslot[key] - r->efields);
+		}
+	}
+	m->type = r->hdr.type;
+	m->nfields = (uint8_t)r->nfields;
+	m->nefields = (uint8_t)r->nefields;
+	m->valid = true;
+}
+
+/* index_record() for the primary record, by its layout's memo when the
+ * memo has its keys. */
+static void index_primary(struct view *w, const struct parsed_rec *r)
+{
+	struct layout_memo *m = &w->layouts[(unsigned)r->hdr.type % VIEW_LAYOUT_MEMO];
+	struct line_words lw = line_words(r);
+
+	if (layout_is(m, r, lw)) {
+		layout_apply(w, m, r);
+		return;
+	}
+	index_record(w, r);
+	layout_note(w, m, r, lw);
+}
+
 /* Every record indexed: the primary first, then the SYSCALL, then the
  * rest in order, so the first of a key in that order gets its slot. */
 static void index_event(struct view *w)
 {
 	const struct parsed_event *pe = &w->pe;
-	index_record(w, w->primary);
+	index_primary(w, w->primary);
 	if (w->syscall && w->syscall != w->primary)
 		index_record(w, w->syscall);
 	for (size_t i = 0; i < pe->nrec; i++)

@@ -83,6 +83,24 @@ struct type_lower {
 };
 #define VIEW_TYPE_MEMO 64 /* direct-mapped by type */
 
+/* What indexing a primary record gave (its raw fields' names, the slots and
+ * ENRICHED twins it filled, by position), remembered with its keys: the
+ * kernel writes a type's records (SYSCALL) with the same keys in the same
+ * order, so the next one with exactly these keys is indexed by position.
+ * Only names of up to 16 bytes, as two zero-padded words. */
+#define VIEW_LAYOUT_KEYS 48 /* raw and ENRICHED fields */
+#define VIEW_LAYOUT_MEMO 4  /* direct-mapped by type */
+struct layout_memo {
+	bool valid;
+	int type;
+	uint8_t nfields, nefields, nslots, neslots;
+	uint8_t len[VIEW_LAYOUT_KEYS];
+	uint64_t word[VIEW_LAYOUT_KEYS][2];
+	const struct name_slot *ns[VIEW_LAYOUT_KEYS];  /* the raw fields' */
+	uint8_t slot_key[K_COUNT], slot_at[K_COUNT];   /* slot[key] = &fields[at] */
+	uint8_t eslot_key[K_COUNT], eslot_at[K_COUNT]; /* eslot[key] = &efields[at] */
+};
+
 struct view {
 	/* for the daemon's life */
 	struct name_slot names[VIEW_NAMES_MAX];
@@ -100,6 +118,7 @@ struct view {
 	uint64_t gen; /* view_build() counts the events */
 	/* message_type for the types seen (libaudit's name, lower-cased) */
 	struct type_lower type_lower_memo[VIEW_TYPE_MEMO];
+	struct layout_memo layouts[VIEW_LAYOUT_MEMO];
 	/* the event's PATH records (npaths of them) and decoded socket address
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
