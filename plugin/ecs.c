@@ -1437,7 +1437,7 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
-	struct mspan s = {NULL}; /* begun at the first member */
+	struct mspan s = {.p = NULL}; /* begun at the first member */
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
 		const struct name_slot *ns = fns[i];
