@@ -1214,7 +1214,8 @@ static struct mspan mspan_begin(struct jsonw *j, size_t room)
 	return s;
 }
 
-/* "k":"v" into s, renewed if need be; false once the writer failed. */
+/* "k":"v" into s, renewed if need be (only once s holds something: an
+ * empty span's comma would stay); false once the writer failed. */
 static inline bool mspan_member(struct jsonw *j, struct mspan *s, struct strv k, struct strv v)
 {
 	/* most members are short, their bound a constant: one compare (the
@@ -1449,12 +1450,16 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 		}
 		if (!datakeys_add(dk, ns, f->key.p, f->key.len))
 			continue;
+		struct strv v = data_value(w, g, f, ns);
 		if (!s.p) {
+			/* room for the first member whatever its size: a span renewed
+			 * before any member would leave its comma behind (",,") */
+			size_t b = jsonw_member_bound(f->key.len, v.len) + 1;
 			data_open(j, open);
-			if (!(s = mspan_begin(j, MEMBER_SPAN)).p)
+			if (!(s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
 				return;
 		}
-		if (!mspan_member(j, &s, f->key, data_value(w, g, f, ns)))
+		if (!mspan_member(j, &s, f->key, v))
 			return;
 	}
 	if (s.p)
