@@ -734,19 +734,13 @@ static inline __attribute__((always_inline)) char *idkey_put(char *k, const stru
 	return k + n;
 }
 
-/* Whether idcache may name id f: no ENRICHED name (ef), or auditd's
- * "unknown(N)" for one (quoted or not). Covers every case view_ident() asks
- * idcache in, and a few it does not. */
+/* Whether idcache may name id f: its twin ef gives no name (view_twin_name()).
+ * Covers every case view_ident() asks idcache in, and a few it does not
+ * (ids that are not numbers, or unset). */
 static bool idcache_may_name(const struct field *f, const struct field *ef)
 {
-	if (!f || !ef)
-		return f != NULL;
-	struct strv v = ef->val;
-	if (v.len && v.p[0] == '"') {
-		v.p++;
-		v.len--;
-	}
-	return v.len >= 8 && !memcmp(v.p, "unknown(", 8);
+	struct strv name;
+	return f && !view_twin_name(ef, &name);
 }
 
 /* The memo's key for this event, in key; 0 when it takes no memo. */
@@ -954,8 +948,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 		kv_str(j, "inode", t);
 	if (fs[PF_DEV] && view_text(&w->v, fs[PF_DEV], &t))
 		kv_str(j, "device", t);
-	if ((f = fs[PF_MODE]) &&
-	    interp_u64(f->val.p, f->val.len, 8, &v)) {
+	if ((f = fs[PF_MODE]) && interp_u64(f->val.p, f->val.len, 8, &v)) {
 		char perm[5];
 		interp_mode_perm((unsigned long)v, perm);
 		kv_str(j, "mode", (struct strv){perm, 4});
@@ -1142,14 +1135,9 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 static inline __attribute__((always_inline)) bool
 keyset_add(struct keyset *ks, const char *k, size_t n)
 {
-	/* A word at a time: field names are short, most fit in one. Up to 8
-	 * bytes, (n, key) -> h is one-to-one (xor, then an odd multiplier), so
-	 * equal hashes mean equal keys without a compare. */
-	uint64_t h = n;
-	size_t at = 0;
-	for (; at + 8 <= n; at += 8)
-		h = (h ^ load64(k + at)) * 0x9e3779b97f4a7c15ULL;
-	h = (h ^ load_upto8(k + at, n - at)) * 0x9e3779b97f4a7c15ULL;
+	/* field names are short, most fit in one word: up to 8 bytes, equal
+	 * hashes mean equal keys without a compare */
+	uint64_t h = load_hash(k, n);
 	for (size_t i = (size_t)(h >> 32) & ks->mask;; i = (i + 1) & ks->mask) {
 		struct kslot *e = &ks->slot[i];
 		if (e->gen != ks->gen) {

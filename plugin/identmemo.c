@@ -28,13 +28,11 @@ void identmemo_free(struct identmemo *m)
 	free(m);
 }
 
+/* load_hash() with its high bits folded down: the slot is taken modulo a
+ * small table */
 static uint64_t hash_of(const char *k, size_t n)
 {
-	uint64_t h = n;
-	size_t at = 0;
-	for (; at + 8 <= n; at += 8)
-		h = (h ^ load64(k + at)) * 0x9e3779b97f4a7c15ULL;
-	h = (h ^ load_upto8(k + at, n - at)) * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = load_hash(k, n);
 	return h ^ h >> 29;
 }
 

@@ -43,4 +43,17 @@ static inline uint64_t load_upto8(const void *p, size_t n)
 	return n ? s[0] : 0;
 }
 
+/* n and the n bytes at k folded into a word, 8 bytes per step. Up to 8
+ * bytes (xor, then an odd multiplier) different (n, k) give different
+ * results, so an equal one means an equal key without a compare. */
+static inline uint64_t load_hash(const void *p, size_t n)
+{
+	const unsigned char *k = p;
+	uint64_t h = n;
+	size_t at = 0;
+	for (; at + 8 <= n; at += 8)
+		h = (h ^ load64(k + at)) * 0x9e3779b97f4a7c15ULL;
+	return (h ^ load_upto8(k + at, n - at)) * 0x9e3779b97f4a7c15ULL;
+}
+
 #endif

@@ -156,16 +156,6 @@ bool view_text_any(struct view *w, const struct field *f, const struct name_slot
 	return has_value(v); /* auditd's "no value", bare or quoted (acct="?") */
 }
 
-static void enriched_text(const struct field *f, struct strv *out)
-{
-	struct strv v = f->val;
-	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
-		v.p++;
-		v.len -= 2;
-	}
-	*out = v;
-}
-
 void view_copy(struct view *w, const char *s, struct strv *out)
 {
 	size_t n = strlen(s);
@@ -252,14 +242,8 @@ static bool ident_of(struct view *w, const struct field *f, const struct field *
 	if (!interp_u64(f->val.p, f->val.len, 10, &v))
 		return out->id.len > 0;
 	out->unset = v == IDCACHE_UNSET;
-	if (ef) {
-		enriched_text(ef, &out->name);
-		/* auditd writes "unknown(1001)" for ids without a name */
-		if (out->name.len >= 8 && !memcmp(out->name.p, "unknown(", 8))
-			out->name = (struct strv){NULL, 0};
-		else
-			return true;
-	}
+	if (view_twin_name(ef, &out->name))
+		return true;
 	if (out->unset) {
 		out->name = (struct strv){"unset", 5};
 		return true;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "ecs.h"
@@ -186,6 +187,25 @@ static inline bool view_text(struct view *v, const struct field *f, struct strv 
 	if ((ns && ns->encoded) || c == '"' || c == '\'' || c == '(' || c == '?')
 		return view_text_any(v, f, ns, out);
 	*out = f->val;
+	return true;
+}
+/* The name an id's ENRICHED twin ef gives it (none when ef is NULL or
+ * auditd's "unknown(N)"): true if it gives one. Otherwise view_ident() asks
+ * the id cache, when resolving ids. */
+static inline bool view_twin_name(const struct field *ef, struct strv *name)
+{
+	*name = (struct strv){NULL, 0};
+	if (!ef)
+		return false;
+	struct strv n = ef->val; /* unquoted */
+	if (n.len >= 2 && n.p[0] == '"' && n.p[n.len - 1] == '"') {
+		n.p++;
+		n.len -= 2;
+	}
+	/* auditd writes "unknown(1001)" for ids without a name */
+	if (n.len >= 8 && !memcmp(n.p, "unknown(", 8))
+		return false;
+	*name = n;
 	return true;
 }
 /* An id field (kind 1 user, 2 group) and its name: from the ENRICHED part
