@@ -210,12 +210,16 @@ static void write_original(struct jsonw *j, const struct event *ev)
 	jsonw_array_end(j);
 }
 
-static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome,
-				const struct event *original)
+/* The start of "event" up to the action's value: the rule's own, composed
+ * with it, unless a syscall rule adds to its lists. */
+static void write_event_head(struct jsonw *j, const struct view *g)
 {
-	struct jsonw *j = &w->w;
-	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
 	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
+	if (r->ecs_event && (!sr || (!sr->category[0] && !sr->type[0]))) {
+		jsonw_frag(j, r->ecs_event, r->ecs_event_len, 1);
+		return;
+	}
+	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
 	if (r->ecs_kind)
 		jsonw_string(j, r->ecs_kind, r->ecs_kind_len);
 	else
@@ -226,17 +230,42 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 	write_str_lists(j, OPEN_ARR_ARGS("type"), r->type, r->type_len, sr ? sr->type : NULL,
 			sr ? sr->type_len : NULL);
 	JSONW_KEY(j, "action");
-	write_action(j, g);
+}
+
+/* A literal copied into a span; evaluates to the new end. */
+#define PUT_LIT(p, lit) ((char *)memcpy((p), "" lit "", sizeof(lit) - 1) + sizeof(lit) - 1)
+
+static size_t action_len(const struct view *g)
+{
+	return g->action == g->rule->action ? g->rule->action_len : strlen(g->action);
+}
+
+static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome,
+				const struct event *original)
+{
+	struct jsonw *j = &w->w;
+	size_t alen = action_len(g);
+	write_event_head(j, g);
+	/* the action's value, the outcome and the sequence in one run */
+	char *p = jsonw_span_begin(j, jsonw_str_bound(alen) + 40 + JSONW_UINT_BOUND);
+	if (!p)
+		return;
+	p = jsonw_span_str(p, g->action, alen);
 	if (outcome == 1)
-		JSONW_FRAG(j, "\"outcome\":\"success\",\"sequence\":", 0);
+		p = PUT_LIT(p, ",\"outcome\":\"success\",\"sequence\":");
 	else if (outcome == 0)
-		JSONW_FRAG(j, "\"outcome\":\"failure\",\"sequence\":", 0);
+		p = PUT_LIT(p, ",\"outcome\":\"failure\",\"sequence\":");
 	else
-		JSONW_FRAG(j, "\"outcome\":\"unknown\",\"sequence\":", 0);
-	jsonw_uint(j, w->v.pe.ev->serial);
-	if (original)
+		p = PUT_LIT(p, ",\"outcome\":\"unknown\",\"sequence\":");
+	p = jsonw_span_uint(p, w->v.pe.ev->serial);
+	if (original) {
+		jsonw_span_end(j, p, 0);
 		write_original(j, original);
-	jsonw_object_end(j);
+		jsonw_object_end(j);
+		return;
+	}
+	*p++ = '}';
+	jsonw_span_end(j, p, -1);
 }
 
 static int cmp_arg(const void *a, const void *b)

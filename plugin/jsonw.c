@@ -626,6 +626,16 @@ static void write_number(struct jsonw *w, bool neg, uint64_t mag)
 	value_done(w);
 }
 
+_Static_assert(JSONW_UINT_BOUND == NUMBER_MAX, "jsonw_span_uint() stores a whole block");
+
+char *jsonw_span_uint(char *p, uint64_t v)
+{
+	char tmp[2 * NUMBER_MAX];
+	char *s = put_digits(tmp + NUMBER_MAX, v);
+	memcpy(p, s, NUMBER_MAX);
+	return p + (tmp + NUMBER_MAX - s);
+}
+
 void jsonw_int(struct jsonw *w, int64_t v)
 {
 	if (v < 0)

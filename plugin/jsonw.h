@@ -369,6 +369,13 @@ static inline char *jsonw_span_member(char *p, const char *key, size_t klen, con
 	return jsonw__span_member(p, key, klen, s, len);
 }
 
+/* Room for jsonw_span_uint(). */
+#define JSONW_UINT_BOUND 21
+
+/* v's decimal digits at p; returns the new end. Stores JSONW_UINT_BOUND
+ * bytes (the span's bound must cover them). */
+char *jsonw_span_uint(char *p, uint64_t v);
+
 void jsonw__span_fail(struct jsonw *w);
 
 static inline void jsonw_span_end(struct jsonw *w, char *p, int open)

@@ -81,6 +81,12 @@ struct norm_rule {
 	size_t action_len, event_kind_len, ecs_kind_len;
 	unsigned char category_len[NORM_MAX_ECS + 1];
 	unsigned char type_len[NORM_MAX_ECS + 1];
+	/* ECS's "event" object up to its action's value, composed with the rule
+	 * (escaped JSON), for writers to copy whole: "event":{"kind":..,
+	 * "module":"auditd","category":[..],"type":[..],"action": with the
+	 * rule's own lists (an empty one left out). NULL when not composed. */
+	const char *ecs_event;
+	size_t ecs_event_len;
 };
 
 struct normtab;
