@@ -180,13 +180,6 @@ static void write_str_lists(struct jsonw *j, const char *open, size_t n, const c
 	jsonw_array_end(j);
 }
 
-/* event.action: the rule's (its length kept), or a refinement's. */
-static void write_action(struct jsonw *j, const struct view *g)
-{
-	jsonw_string(j, g->action,
-		     g->action == g->rule->action ? g->rule->action_len : strlen(g->action));
-}
-
 static const char *sa_direction(const struct view *g, bool *dest)
 {
 	const char *name = g->syscall_name;
@@ -235,6 +228,7 @@ static void write_event_head(struct jsonw *j, const struct view *g)
 /* A literal copied into a span; evaluates to the new end. */
 #define PUT_LIT(p, lit) ((char *)memcpy((p), "" lit "", sizeof(lit) - 1) + sizeof(lit) - 1)
 
+/* event.action's length: the rule's (kept), or a refinement's. */
 static size_t action_len(const struct view *g)
 {
 	return g->action == g->rule->action ? g->rule->action_len : strlen(g->action);
@@ -1563,6 +1557,102 @@ static void write_error(struct jsonw *j, const char *const *warn, size_t n)
 	jsonw_object_end(j);
 }
 
+/* The session id, "unset" for the usual unset one (compared, not parsed). */
+static bool session_unset(const struct field *ses)
+{
+	uint64_t id;
+	return strv_eq(ses->val, "4294967295") || (view_u64(ses, &id) && id == IDCACHE_UNSET);
+}
+
+/* Room for a string in a span: 0 when it is left out (empty). */
+static size_t opt_bound(struct strv s)
+{
+	return s.len ? jsonw_str_bound(s.len) : 0;
+}
+
+/* "key":"s" at p when s is not empty, after sep: '{' for an object's first
+ * member, then ','. Key is a literal. */
+#define PUT_MEMBER(p, sep, key, s) put_member((p), (sep), "\"" key "\":", sizeof(key) + 2, (s))
+static inline char *put_member(char *p, char *sep, const char *key, size_t klen, struct strv s)
+{
+	if (!s.len)
+		return p;
+	*p++ = *sep;
+	*sep = ',';
+	memcpy(p, key, klen);
+	return jsonw_span_str(p + klen, s.p, s.len);
+}
+
+/* "summary":{..} at p (after a member): a few short strings, each checked
+ * inline. */
+static char *put_summary(char *p, const struct summary *sum, struct strv action,
+			 struct strv otype)
+{
+	char sep = '{';
+	p = PUT_LIT(p, ",\"summary\":{");
+	if (sum->actor[0].len || sum->actor[1].len) {
+		p = PUT_LIT(p, "\"actor\":");
+		p = PUT_MEMBER(p, &sep, "primary", sum->actor[0]);
+		p = PUT_MEMBER(p, &sep, "secondary", sum->actor[1]);
+		p = PUT_LIT(p, "},");
+	}
+	p = jsonw_span_str(PUT_LIT(p, "\"action\":"), action.p, action.len);
+	if (sum->object[0].len || sum->object[1].len || otype.p) {
+		sep = '{';
+		p = PUT_LIT(p, ",\"object\":");
+		p = PUT_MEMBER(p, &sep, "primary", sum->object[0]);
+		p = PUT_MEMBER(p, &sep, "secondary", sum->object[1]);
+		if (otype.p) {
+			*p++ = sep;
+			p = jsonw_span_str(PUT_LIT(p, "\"type\":"), otype.p, otype.len);
+		}
+		*p++ = '}';
+	}
+	if (sum->how.len)
+		p = jsonw_span_str(PUT_LIT(p, ",\"how\":"), sum->how.p, sum->how.len);
+	*p++ = '}';
+	return p;
+}
+
+/* auditd's first members and its summary, in one span; "auditd" is left
+ * open. */
+static void write_auditd_head(struct ecs_writer *w, const struct summary *sum, int outcome)
+{
+	struct jsonw *j = &w->w;
+	const struct view *g = &w->v;
+	const struct field *ses = g->slot[K_SES];
+	bool unset = ses && session_unset(ses);
+	struct strv kind = {g->rule->event_kind, g->rule->event_kind_len};
+	struct strv action = {g->action, action_len(g)};
+	struct strv otype = {sum->object_type, sum->object_type ? strlen(sum->object_type) : 0};
+	/* the literals, under 256 bytes, and the strings */
+	size_t bound = 256 + JSONW_UINT_BOUND + jsonw_str_bound(g->type_lower.len) +
+		       (ses && !unset ? jsonw_str_bound(ses->val.len) : 0) +
+		       jsonw_str_bound(kind.len) + opt_bound(sum->actor[0]) +
+		       opt_bound(sum->actor[1]) + jsonw_str_bound(action.len) +
+		       opt_bound(sum->object[0]) + opt_bound(sum->object[1]) + jsonw_str_bound(otype.len) +
+		       opt_bound(sum->how);
+	char *p = jsonw_span_begin(j, bound);
+	if (!p)
+		return;
+	p = PUT_LIT(p, OPEN_OBJ("auditd") "\"message_type\":");
+	p = jsonw_span_str(p, g->type_lower.p, g->type_lower.len);
+	p = jsonw_span_uint(PUT_LIT(p, ",\"sequence\":"), g->pe.ev->serial);
+	if (outcome == 1)
+		p = PUT_LIT(p, ",\"result\":\"success\"");
+	else if (outcome == 0)
+		p = PUT_LIT(p, ",\"result\":\"fail\"");
+	else
+		p = PUT_LIT(p, ",\"result\":\"unknown\"");
+	if (unset)
+		p = PUT_LIT(p, ",\"session\":\"unset\"");
+	else if (ses)
+		p = jsonw_span_str(PUT_LIT(p, ",\"session\":"), ses->val.p, ses->val.len);
+	p = jsonw_span_str(PUT_LIT(p, ",\"event_kind\":"), kind.p, kind.len);
+	p = put_summary(p, sum, action, otype);
+	jsonw_span_end(j, p, 1);
+}
+
 int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct normtab *nt,
 		    const struct ecs_options *o, struct doc *out)
 {
@@ -1608,51 +1698,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 			write_error(j, warn, nwarn);
 	}
 
-	JSONW_FRAG(j, OPEN_OBJ("auditd") "\"message_type\":", 1);
-	jsonw_string(j, g->type_lower.p, g->type_lower.len);
-	JSONW_KEY(j, "sequence");
-	jsonw_uint(j, ev->serial);
-	if (outcome == 1)
-		JSONW_FRAG(j, "\"result\":\"success\"", 0);
-	else if (outcome == 0)
-		JSONW_FRAG(j, "\"result\":\"fail\"", 0);
-	else
-		JSONW_FRAG(j, "\"result\":\"unknown\"", 0);
-	const struct field *ses = w->v.slot[K_SES];
-	if (ses) {
-		uint64_t id;
-		/* the usual unset one compared, not parsed */
-		if (strv_eq(ses->val, "4294967295") || (view_u64(ses, &id) && id == IDCACHE_UNSET))
-			JSONW_FRAG(j, "\"session\":\"unset\"", 0);
-		else
-			kv_str(j, "session", ses->val);
-	}
-	JSONW_KEY(j, "event_kind");
-	jsonw_string(j, g->rule->event_kind, g->rule->event_kind_len);
-	JSONW_FRAG(j, OPEN_OBJ("summary"), 1);
-	if (sum.actor[0].len || sum.actor[1].len) {
-		JSONW_FRAG(j, OPEN_OBJ("actor"), 1);
-		if (sum.actor[0].len)
-			kv_str(j, "primary", sum.actor[0]);
-		if (sum.actor[1].len)
-			kv_str(j, "secondary", sum.actor[1]);
-		jsonw_object_end(j);
-	}
-	JSONW_KEY(j, "action");
-	write_action(j, g);
-	if (sum.object[0].len || sum.object[1].len || sum.object_type) {
-		JSONW_FRAG(j, OPEN_OBJ("object"), 1);
-		if (sum.object[0].len)
-			kv_str(j, "primary", sum.object[0]);
-		if (sum.object[1].len)
-			kv_str(j, "secondary", sum.object[1]);
-		if (sum.object_type)
-			kv_strz(j, "type", sum.object_type);
-		jsonw_object_end(j);
-	}
-	if (sum.how.len)
-		kv_str(j, "how", sum.how);
-	jsonw_object_end(j);
+	write_auditd_head(w, &sum, outcome);
 	bool subj_written = write_auditd_user(w, &ids);
 	const struct field *objlabel =
 		g->object_path ? record_field(g->object_path->fields, g->object_path->nfields, "obj")
