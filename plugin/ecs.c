@@ -108,6 +108,41 @@ struct arg {
 #define OPEN_ARR(key) "\"" key "\":["
 #define OPEN_ARR_ARGS(key) OPEN_ARR(key), sizeof(OPEN_ARR(key)) - 1
 
+/* Pieces of a span (jsonw_span_begin()), written in place. */
+
+/* A literal; evaluates to the new end. */
+#define PUT_LIT(p, lit) ((char *)memcpy((p), "" lit "", sizeof(lit) - 1) + sizeof(lit) - 1)
+
+/* Room for a string left out when empty. */
+static size_t opt_bound(struct strv s)
+{
+	return s.len ? jsonw_str_bound(s.len) : 0;
+}
+
+/* "key":"s" after sep: '{' for an object's first member, then ','. Key is
+ * a literal. */
+#define PUT_MEMBER(p, sep, key, s) put_member((p), (sep), "\"" key "\":", sizeof(key) + 2, (s))
+static inline char *put_member(char *p, char *sep, const char *key, size_t klen, struct strv s)
+{
+	*p++ = *sep;
+	*sep = ',';
+	memcpy(p, key, klen);
+	return jsonw_span_str(p + klen, s.p, s.len);
+}
+
+/* Text known to need no escaping (digits), shorter than NUMBER_TEXT_MAX;
+ * stores up to 8 bytes past its end. */
+static char *put_plain(char *p, struct strv s)
+{
+	if (s.len <= 8) {
+		uint64_t x = load_upto8(s.p, s.len);
+		memcpy(p, &x, 8);
+	} else {
+		memcpy(p, s.p, s.len);
+	}
+	return p + s.len;
+}
+
 /* Formats the event's second, once for all the events within it. */
 static void event_date(struct ecs_writer *w, uint64_t sec)
 {
@@ -224,9 +259,6 @@ static void write_event_head(struct jsonw *j, const struct view *g)
 			sr ? sr->type_len : NULL);
 	JSONW_KEY(j, "action");
 }
-
-/* A literal copied into a span; evaluates to the new end. */
-#define PUT_LIT(p, lit) ((char *)memcpy((p), "" lit "", sizeof(lit) - 1) + sizeof(lit) - 1)
 
 /* event.action's length: the rule's (kept), or a refinement's. */
 static size_t action_len(const struct view *g)
@@ -531,6 +563,23 @@ static void ident_section(struct ecs_writer *w, struct idsecs *s, int which, sec
 	s->end[which] = j->len;
 }
 
+/* Whether s holds only decimal digits: up to 8 at once (most numbers). */
+static bool all_digits(struct strv s)
+{
+	if (s.len <= 8) {
+		const uint64_t f0 = 0xf0f0f0f0f0f0f0f0ULL, d0 = 0x3030303030303030ULL;
+		/* the bytes past the end made '0's */
+		uint64_t x = load_upto8(s.p, s.len) | (s.len < 8 ? d0 << (8 * s.len) : 0);
+		/* each byte 0x30..0x3f, then none past '9' (no carries: all are
+		 * below 0x40) */
+		return (x & f0) == d0 && ((x + 0x0606060606060606ULL) & f0) == d0;
+	}
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)(s.p[i] - '0') > 9)
+			return false;
+	return true;
+}
+
 /* A decimal field as JSON writes the number: the field's own digits when
  * they are already in that form (no leading zero: pid=1234), else its value
  * formatted in buf. False when it is not a number. */
@@ -540,14 +589,9 @@ static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct
 	if (!f)
 		return false;
 	struct strv s = f->val;
-	if (s.len && s.len < 20 && (s.p[0] != '0' || s.len == 1)) {
-		size_t i = 0;
-		while (i < s.len && (unsigned char)(s.p[i] - '0') <= 9)
-			i++;
-		if (i == s.len) {
-			*out = s;
-			return true;
-		}
+	if (s.len && s.len < 20 && (s.p[0] != '0' || s.len == 1) && all_digits(s)) {
+		*out = s;
+		return true;
 	}
 	if (!view_u64(f, &v))
 		return false;
@@ -570,44 +614,71 @@ static void write_creds(struct jsonw *j, const struct people *p)
 		write_ident_obj(j, OPEN_OBJ_ARGS("saved_group"), &p->saved_group);
 }
 
+/* "process":{ and its first members (pid, parent, executable, name and
+ * working directory, each when known) in one span; "process" is left open. */
+static void write_process_head(struct jsonw *j, const struct strv *pid, const struct strv *ppid,
+			       const struct strv *exe, const struct strv *comm,
+			       const struct strv *cwd)
+{
+	/* the literals (under 80 bytes), the numbers with their word stores */
+	size_t bound = 80 + 2 * (NUMBER_TEXT_MAX + 8) + (exe ? jsonw_str_bound(exe->len) : 0) +
+		       (comm ? jsonw_str_bound(comm->len) : 0) +
+		       (cwd ? jsonw_str_bound(cwd->len) : 0);
+	char sep = '{';
+	char *p = jsonw_span_begin(j, bound);
+	if (!p)
+		return;
+	p = PUT_LIT(p, "\"process\":");
+	if (pid) {
+		*p++ = sep;
+		sep = ',';
+		p = put_plain(PUT_LIT(p, "\"pid\":"), *pid);
+	}
+	if (ppid) {
+		*p++ = sep;
+		sep = ',';
+		p = put_plain(PUT_LIT(p, "\"parent\":{\"pid\":"), *ppid);
+		*p++ = '}';
+	}
+	if (exe)
+		p = PUT_MEMBER(p, &sep, "executable", *exe);
+	if (comm)
+		p = PUT_MEMBER(p, &sep, "name", *comm);
+	if (cwd)
+		p = PUT_MEMBER(p, &sep, "working_directory", *cwd);
+	if (sep == '{')
+		*p++ = '{';
+	jsonw_span_end(j, p, 1);
+}
+
+/* A slot's text, or NULL when absent. */
+static const struct strv *slot_text(struct view *v, enum key k, struct strv *s)
+{
+	return v->slot[k] && view_text(v, v->slot[k], s) ? s : NULL;
+}
+
 static void write_process(struct ecs_writer *w, struct idsecs *ids)
 {
 	struct jsonw *j = &w->w;
-	struct strv s, pid, ppid;
+	struct strv s, pid, ppid, exe, comm, cwd;
 	char pidbuf[NUMBER_TEXT_MAX], ppidbuf[NUMBER_TEXT_MAX];
 	struct arg *args;
 	uint64_t argc;
 	size_t nargs = gather_args(w, &args, &argc);
 	bool has_pid = number_text(w->v.slot[K_PID], pidbuf, &pid);
 	bool has_ppid = number_text(w->v.slot[K_PPID], ppidbuf, &ppid);
-	static const enum key text_keys[] = {K_EXE, K_COMM, K_CWD, K_PROCTITLE};
-	bool any = nargs || has_pid || has_ppid;
-	for (size_t i = 0; !any && i < sizeof(text_keys) / sizeof(*text_keys); i++)
-		any = w->v.slot[text_keys[i]] && view_text(&w->v, w->v.slot[text_keys[i]], &s);
-	if (!any)
+	const struct strv *exep = slot_text(&w->v, K_EXE, &exe);
+	const struct strv *commp = slot_text(&w->v, K_COMM, &comm);
+	const struct strv *cwdp = slot_text(&w->v, K_CWD, &cwd);
+	const struct strv *title = slot_text(&w->v, K_PROCTITLE, &s);
+	if (!nargs && !has_pid && !has_ppid && !exep && !commp && !cwdp && !title)
 		return; /* no "process": {} for records that name no process */
 
-	if (has_pid) {
-		JSONW_FRAG(j, OPEN_OBJ("process") "\"pid\":", 1);
-		jsonw_frag(j, pid.p, pid.len, 0);
-	} else {
-		JSONW_FRAG(j, OPEN_OBJ("process"), 1);
-	}
-	if (has_ppid) {
-		JSONW_FRAG(j, OPEN_OBJ("parent") "\"pid\":", 1);
-		jsonw_frag(j, ppid.p, ppid.len, 0);
-		jsonw_object_end(j);
-	}
-	if (w->v.slot[K_EXE] && view_text(&w->v, w->v.slot[K_EXE], &s))
-		kv_str(j, "executable", s);
-	if (w->v.slot[K_COMM] && view_text(&w->v, w->v.slot[K_COMM], &s))
-		kv_str(j, "name", s);
-	if (w->v.slot[K_CWD] && view_text(&w->v, w->v.slot[K_CWD], &s))
-		kv_str(j, "working_directory", s);
+	write_process_head(j, has_pid ? &pid : NULL, has_ppid ? &ppid : NULL, exep, commp, cwdp);
 	if (nargs)
 		write_args(w, args, nargs, argc);
 	ident_section(w, ids, IDS_PROCESS, write_creds);
-	if (w->v.slot[K_PROCTITLE] && view_text(&w->v, w->v.slot[K_PROCTITLE], &s)) {
+	if (title) {
 		/* the command line's arguments are NUL-separated */
 		char *t = arena_alloc(&w->v.arena, s.len + 1);
 		if (t) {
@@ -1564,25 +1635,6 @@ static bool session_unset(const struct field *ses)
 	return strv_eq(ses->val, "4294967295") || (view_u64(ses, &id) && id == IDCACHE_UNSET);
 }
 
-/* Room for a string in a span: 0 when it is left out (empty). */
-static size_t opt_bound(struct strv s)
-{
-	return s.len ? jsonw_str_bound(s.len) : 0;
-}
-
-/* "key":"s" at p when s is not empty, after sep: '{' for an object's first
- * member, then ','. Key is a literal. */
-#define PUT_MEMBER(p, sep, key, s) put_member((p), (sep), "\"" key "\":", sizeof(key) + 2, (s))
-static inline char *put_member(char *p, char *sep, const char *key, size_t klen, struct strv s)
-{
-	if (!s.len)
-		return p;
-	*p++ = *sep;
-	*sep = ',';
-	memcpy(p, key, klen);
-	return jsonw_span_str(p + klen, s.p, s.len);
-}
-
 /* "summary":{..} at p (after a member): a few short strings, each checked
  * inline. */
 static char *put_summary(char *p, const struct summary *sum, struct strv action,
@@ -1592,20 +1644,22 @@ static char *put_summary(char *p, const struct summary *sum, struct strv action,
 	p = PUT_LIT(p, ",\"summary\":{");
 	if (sum->actor[0].len || sum->actor[1].len) {
 		p = PUT_LIT(p, "\"actor\":");
-		p = PUT_MEMBER(p, &sep, "primary", sum->actor[0]);
-		p = PUT_MEMBER(p, &sep, "secondary", sum->actor[1]);
+		if (sum->actor[0].len)
+			p = PUT_MEMBER(p, &sep, "primary", sum->actor[0]);
+		if (sum->actor[1].len)
+			p = PUT_MEMBER(p, &sep, "secondary", sum->actor[1]);
 		p = PUT_LIT(p, "},");
 	}
 	p = jsonw_span_str(PUT_LIT(p, "\"action\":"), action.p, action.len);
 	if (sum->object[0].len || sum->object[1].len || otype.p) {
 		sep = '{';
 		p = PUT_LIT(p, ",\"object\":");
-		p = PUT_MEMBER(p, &sep, "primary", sum->object[0]);
-		p = PUT_MEMBER(p, &sep, "secondary", sum->object[1]);
-		if (otype.p) {
-			*p++ = sep;
-			p = jsonw_span_str(PUT_LIT(p, "\"type\":"), otype.p, otype.len);
-		}
+		if (sum->object[0].len)
+			p = PUT_MEMBER(p, &sep, "primary", sum->object[0]);
+		if (sum->object[1].len)
+			p = PUT_MEMBER(p, &sep, "secondary", sum->object[1]);
+		if (otype.p)
+			p = PUT_MEMBER(p, &sep, "type", otype);
 		*p++ = '}';
 	}
 	if (sum->how.len)
