@@ -19,14 +19,18 @@
 #include "view.h"
 
 /* A PATH record's keys when none repeats (each at most 16 bytes: its
- * length and its two words, zero-padded). The kernel writes one of a few
- * such sets, in order: a record with one of them needs no keyset. */
+ * length and its two words, zero-padded), and each as the JSON that opens
+ * its member, "key": (tlen bytes of PATH_KEY_TEXT, the rest zeros). The
+ * kernel writes one of a few such sets, in order: a record with one of
+ * them needs no keyset, and its keys no escaping. */
 #define PATH_LAYOUT_KEYS 24
 #define PATH_LAYOUTS 4
+#define PATH_KEY_TEXT 24
 struct path_layout {
 	size_t n;
-	uint8_t len[PATH_LAYOUT_KEYS];
+	uint8_t len[PATH_LAYOUT_KEYS], tlen[PATH_LAYOUT_KEYS];
 	uint64_t word[PATH_LAYOUT_KEYS][2];
+	char text[PATH_LAYOUT_KEYS][PATH_KEY_TEXT];
 };
 
 /* A slot of a keyset (below); empty unless gen is the set's. */
@@ -1296,27 +1300,52 @@ static struct mspan mspan_begin(struct jsonw *j, size_t room)
 	return s;
 }
 
-/* "k":"v" into s, renewed if need be (only once s holds something: an
- * empty span's comma would stay); false once the writer failed. */
+/* Room for b more bytes in s, renewed if need be (only once s holds
+ * something: an empty span's comma would stay); false once the writer
+ * failed. */
+static inline bool mspan_room(struct jsonw *j, struct mspan *s, size_t b)
+{
+	if (b > (size_t)(s->end - s->p)) {
+		jsonw_span_end(j, s->p, s->open);
+		if (!(*s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
+			return false;
+	}
+	return true;
+}
+
+/* "k":"v" into s; false once the writer failed. */
 static inline bool mspan_member(struct jsonw *j, struct mspan *s, struct strv k, struct strv v)
 {
 	/* most members are short, their bound a constant: one compare (the
 	 * sum cannot wrap, both are lengths of objects in memory) */
 	size_t b = k.len + v.len < MEMBER_SHORT ? jsonw_member_bound(0, MEMBER_SHORT)
 						 : jsonw_member_bound(k.len, v.len);
-	if (b > (size_t)(s->end - s->p)) {
-		jsonw_span_end(j, s->p, s->open);
-		if (!(*s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
-			return false;
-	}
+	if (!mspan_room(j, s, b))
+		return false;
 	*s->p = ',';
 	s->p = jsonw_span_member(s->p + s->comma, k.p, k.len, v.p, v.len);
 	s->comma = true;
 	return true;
 }
 
-/* One PATH record's fields as an object of strings; ks NULL when its keys
- * do not repeat. */
+/* The same with the key's text composed ("key":, a PATH layout's). */
+static inline bool mspan_member_text(struct jsonw *j, struct mspan *s, const char *text,
+				     size_t tlen, struct strv v)
+{
+	size_t b = 1 + PATH_KEY_TEXT +
+		   jsonw_str_bound(v.len < MEMBER_SHORT ? MEMBER_SHORT : v.len);
+	if (!mspan_room(j, s, b))
+		return false;
+	char *p = s->p;
+	*p = ',';
+	p += s->comma;
+	memcpy(p, text, PATH_KEY_TEXT);
+	s->p = jsonw_span_str(p + tlen, v.p, v.len);
+	s->comma = true;
+	return true;
+}
+
+/* One PATH record's fields as an object of strings, each key once. */
 static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
@@ -1327,10 +1356,30 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	s.open = 1;
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
-		if (!k.len || !view_text(&w->v, &r->fields[f], &v) ||
-		    (ks && !keyset_add(ks, k.p, k.len)))
+		if (!k.len || !view_text(&w->v, &r->fields[f], &v) || !keyset_add(ks, k.p, k.len))
 			continue;
 		if (!mspan_member(j, &s, k, v))
+			return;
+	}
+	*s.p++ = '}';
+	jsonw_span_end(j, s.p, s.open - 1);
+}
+
+/* The same for a record of layout l: its keys distinct, their text composed. */
+static void write_path_layout(struct ecs_writer *w, const struct parsed_rec *r,
+			      const struct path_layout *l)
+{
+	struct jsonw *j = &w->w;
+	struct mspan s = mspan_begin(j, MEMBER_SPAN);
+	if (!s.p)
+		return;
+	*s.p++ = '{';
+	s.open = 1;
+	for (size_t f = 0; f < r->nfields; f++) {
+		struct strv v;
+		if (!l->len[f] || !view_text(&w->v, &r->fields[f], &v))
+			continue;
+		if (!mspan_member_text(j, &s, l->text[f], l->tlen[f], v))
 			return;
 	}
 	*s.p++ = '}';
@@ -1357,30 +1406,49 @@ static bool layout_matches(const struct path_layout *l, const struct parsed_rec 
 	return true;
 }
 
-/* Whether r's keys are known not to repeat: one of the layouts, else
- * checked (and, if so, kept as a layout). */
-static bool path_keys_distinct(struct ecs_writer *w, const struct parsed_rec *r)
+/* Key k's text in l at i: false when escaping makes it too long. */
+static bool layout_key_text(struct path_layout *l, size_t i, struct strv k)
+{
+	char buf[6 * 16 + 10]; /* jsonw_str_bound(16) */
+	size_t n = (size_t)(jsonw_span_str(buf, k.p, k.len) - buf);
+	if (n + 1 > PATH_KEY_TEXT)
+		return false;
+	memset(l->text[i], 0, PATH_KEY_TEXT);
+	memcpy(l->text[i], buf, n);
+	l->text[i][n] = ':';
+	l->tlen[i] = (uint8_t)(n + 1);
+	return true;
+}
+
+/* r's layout: one of those kept, else r's keys checked (distinct, at most
+ * 16 bytes) and kept as a layout; NULL when they fail. */
+static const struct path_layout *path_layout_of(struct ecs_writer *w, const struct parsed_rec *r)
 {
 	for (size_t i = 0; i < PATH_LAYOUTS; i++)
 		if (layout_matches(&w->layouts[i], r))
-			return true;
+			return &w->layouts[i];
 	struct keyset ks;
 	if (r->nfields > PATH_LAYOUT_KEYS || !keyset_init(w, &ks, r->nfields))
-		return false;
+		return NULL;
 	for (size_t i = 0; i < r->nfields; i++) {
 		struct strv k = r->fields[i].key;
 		if (k.len > 16 || (k.len && !keyset_add(&ks, k.p, k.len)))
-			return false;
+			return NULL;
 	}
-	struct path_layout *l = &w->layouts[w->next_layout++ % PATH_LAYOUTS];
-	l->n = r->nfields;
+	struct path_layout *l = &w->layouts[w->next_layout % PATH_LAYOUTS];
 	for (size_t i = 0; i < r->nfields; i++) {
 		struct strv k = r->fields[i].key;
 		l->len[i] = (uint8_t)k.len;
 		l->word[i][0] = key_word(k, 0);
 		l->word[i][1] = k.len > 8 ? key_word(k, 1) : 0;
+		if (!layout_key_text(l, i, k)) {
+			l->n = SIZE_MAX; /* matches no record */
+			return NULL;
+		}
 	}
-	return true;
+	l->n = r->nfields;
+	w->next_layout++;
+	return l;
 }
 
 /* auditd.paths: every PATH record, its fields as strings. */
@@ -1392,8 +1460,9 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		struct keyset ks;
-		if (path_keys_distinct(w, g->paths[i]))
-			write_path(w, g->paths[i], NULL);
+		const struct path_layout *l = path_layout_of(w, g->paths[i]);
+		if (l)
+			write_path_layout(w, g->paths[i], l);
 		else if (keyset_init(w, &ks, g->paths[i]->nfields))
 			write_path(w, g->paths[i], &ks);
 	}
