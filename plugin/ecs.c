@@ -18,19 +18,26 @@
 #include "summary.h"
 #include "view.h"
 
+/* A key (at most 16 bytes) as the JSON that opens its member, "key":,
+ * escaped once: len bytes of text, the rest zeros, copied whole. len 0:
+ * none (too long once escaped). */
+#define KEY_TEXT 24
+struct key_text {
+	uint8_t len;
+	char text[KEY_TEXT];
+};
+
 /* A PATH record's keys when none repeats (each at most 16 bytes: its
- * length and its two words, zero-padded), and each as the JSON that opens
- * its member, "key": (tlen bytes of PATH_KEY_TEXT, the rest zeros). The
- * kernel writes one of a few such sets, in order: a record with one of
- * them needs no keyset, and its keys no escaping. */
+ * length and its two words, zero-padded), and their texts. The kernel
+ * writes one of a few such sets, in order: a record with one of them needs
+ * no keyset, and its keys no escaping. */
 #define PATH_LAYOUT_KEYS 24
 #define PATH_LAYOUTS 4
-#define PATH_KEY_TEXT 24
 struct path_layout {
 	size_t n;
-	uint8_t len[PATH_LAYOUT_KEYS], tlen[PATH_LAYOUT_KEYS];
+	uint8_t len[PATH_LAYOUT_KEYS];
 	uint64_t word[PATH_LAYOUT_KEYS][2];
-	char text[PATH_LAYOUT_KEYS][PATH_KEY_TEXT];
+	struct key_text text[PATH_LAYOUT_KEYS];
 };
 
 /* A slot of a keyset (below); empty unless gen is the set's. */
@@ -56,6 +63,20 @@ struct ecs_writer {
 	struct path_layout layouts[PATH_LAYOUTS];
 	unsigned next_layout; /* the one to replace, round robin */
 };
+
+/* Composes k's text (k at most 16 bytes) in t. */
+static void key_text_set(struct key_text *t, struct strv k)
+{
+	char buf[6 * 16 + 10]; /* jsonw_str_bound(16) */
+	size_t n = (size_t)(jsonw_span_str(buf, k.p, k.len) - buf);
+	memset(t->text, 0, KEY_TEXT);
+	t->len = 0;
+	if (n + 1 > KEY_TEXT)
+		return;
+	memcpy(t->text, buf, n);
+	t->text[n] = ':';
+	t->len = (uint8_t)(n + 1);
+}
 
 struct ecs_writer *ecs_writer_new(void)
 {
@@ -1328,19 +1349,19 @@ static inline bool mspan_member(struct jsonw *j, struct mspan *s, struct strv k,
 	return true;
 }
 
-/* The same with the key's text composed ("key":, a PATH layout's). */
-static inline bool mspan_member_text(struct jsonw *j, struct mspan *s, const char *text,
-				     size_t tlen, struct strv v)
+/* The same with the key's text composed. */
+static inline bool mspan_member_text(struct jsonw *j, struct mspan *s, const struct key_text *t,
+				     struct strv v)
 {
-	size_t b = 1 + PATH_KEY_TEXT +
+	size_t b = 1 + KEY_TEXT +
 		   jsonw_str_bound(v.len < MEMBER_SHORT ? MEMBER_SHORT : v.len);
 	if (!mspan_room(j, s, b))
 		return false;
 	char *p = s->p;
 	*p = ',';
 	p += s->comma;
-	memcpy(p, text, PATH_KEY_TEXT);
-	s->p = jsonw_span_str(p + tlen, v.p, v.len);
+	memcpy(p, t->text, KEY_TEXT);
+	s->p = jsonw_span_str(p + t->len, v.p, v.len);
 	s->comma = true;
 	return true;
 }
@@ -1379,7 +1400,7 @@ static void write_path_layout(struct ecs_writer *w, const struct parsed_rec *r,
 		struct strv v;
 		if (!l->len[f] || !view_text(&w->v, &r->fields[f], &v))
 			continue;
-		if (!mspan_member_text(j, &s, l->text[f], l->tlen[f], v))
+		if (!mspan_member_text(j, &s, &l->text[f], v))
 			return;
 	}
 	*s.p++ = '}';
@@ -1406,20 +1427,6 @@ static bool layout_matches(const struct path_layout *l, const struct parsed_rec 
 	return true;
 }
 
-/* Key k's text in l at i: false when escaping makes it too long. */
-static bool layout_key_text(struct path_layout *l, size_t i, struct strv k)
-{
-	char buf[6 * 16 + 10]; /* jsonw_str_bound(16) */
-	size_t n = (size_t)(jsonw_span_str(buf, k.p, k.len) - buf);
-	if (n + 1 > PATH_KEY_TEXT)
-		return false;
-	memset(l->text[i], 0, PATH_KEY_TEXT);
-	memcpy(l->text[i], buf, n);
-	l->text[i][n] = ':';
-	l->tlen[i] = (uint8_t)(n + 1);
-	return true;
-}
-
 /* r's layout: one of those kept, else r's keys checked (distinct, at most
  * 16 bytes) and kept as a layout; NULL when they fail. */
 static const struct path_layout *path_layout_of(struct ecs_writer *w, const struct parsed_rec *r)
@@ -1441,7 +1448,8 @@ static const struct path_layout *path_layout_of(struct ecs_writer *w, const stru
 		l->len[i] = (uint8_t)k.len;
 		l->word[i][0] = key_word(k, 0);
 		l->word[i][1] = k.len > 8 ? key_word(k, 1) : 0;
-		if (!layout_key_text(l, i, k)) {
+		key_text_set(&l->text[i], k);
+		if (!l->text[i].len) {
 			l->n = SIZE_MAX; /* matches no record */
 			return NULL;
 		}
