@@ -1041,7 +1041,6 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 	path_file_fields(r, fs);
 	if (!fs[PF_NAME] || !view_text(&w->v, fs[PF_NAME], &s))
 		return;
-	JSONW_FRAG(j, OPEN_OBJ("file"), 1);
 	/* a relative name is relative to the working directory */
 	struct strv cwd;
 	if (s.p[0] != '/' && w->v.slot[K_CWD] && view_text(&w->v, w->v.slot[K_CWD], &cwd) &&
@@ -1056,39 +1055,62 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 			s = (struct strv){full, n + s.len};
 		}
 	}
-	kv_str(j, "path", s);
+	struct strv name = s, inode = {0}, dev = {0}, type = {0};
 	const char *slash = memrchr(s.p, '/', s.len);
-	if (slash && (size_t)(slash - s.p) + 1 < s.len)
-		kv_str(j, "name", (struct strv){slash + 1, s.len - (size_t)(slash - s.p) - 1});
-	else if (!slash)
-		kv_str(j, "name", s);
-	struct strv t;
-	if (fs[PF_INODE] && view_text(&w->v, fs[PF_INODE], &t))
-		kv_str(j, "inode", t);
-	if (fs[PF_DEV] && view_text(&w->v, fs[PF_DEV], &t))
-		kv_str(j, "device", t);
-	if ((f = fs[PF_MODE]) && interp_u64(f->val.p, f->val.len, 8, &v)) {
-		char perm[5];
+	if (slash)
+		name = (struct strv){slash + 1, s.len - (size_t)(slash - s.p) - 1};
+	if (fs[PF_INODE] && !view_text(&w->v, fs[PF_INODE], &inode))
+		inode.p = NULL;
+	if (fs[PF_DEV] && !view_text(&w->v, fs[PF_DEV], &dev))
+		dev.p = NULL;
+	char perm[5];
+	bool mode = (f = fs[PF_MODE]) && interp_u64(f->val.p, f->val.len, 8, &v);
+	if (mode) {
 		interp_mode_perm((unsigned long)v, perm);
-		kv_str(j, "mode", (struct strv){perm, 4});
 		const char *kind = interp_mode_kind((unsigned long)v);
 		if (kind)
-			kv_strz(j, "type", !strcmp(kind, "directory") ? "dir" : kind);
+			type = !strcmp(kind, "directory") ? (struct strv){"dir", 3}
+							  : (struct strv){kind, strlen(kind)};
 	}
-	struct ident id;
-	if ((f = fs[PF_OUID]) &&
-	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 1, &id)) {
-		kv_str(j, "uid", id.id);
-		if (id.name.len)
-			kv_str(j, "owner", id.name);
+	struct ident uid, gid;
+	bool has_uid = (f = fs[PF_OUID]) &&
+		       view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 1, &uid);
+	bool has_gid = (f = fs[PF_OGID]) &&
+		       view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 2, &gid);
+
+	/* the literals (under 128 bytes) and the strings, in one span */
+	size_t bound = 128 + jsonw_str_bound(s.len) + jsonw_str_bound(name.len) +
+		       jsonw_str_bound(inode.len) + jsonw_str_bound(dev.len) + jsonw_str_bound(4) +
+		       jsonw_str_bound(type.len) +
+		       (has_uid ? ident_bound(&uid) : 0) + (has_gid ? ident_bound(&gid) : 0);
+	char sep = '{';
+	char *p = jsonw_span_begin(j, bound);
+	if (!p)
+		return;
+	p = PUT_MEMBER(PUT_LIT(p, "\"file\":"), &sep, "path", s);
+	/* a name unless the path ends in '/' */
+	if (name.len || !slash)
+		p = PUT_MEMBER(p, &sep, "name", name);
+	if (inode.p)
+		p = PUT_MEMBER(p, &sep, "inode", inode);
+	if (dev.p)
+		p = PUT_MEMBER(p, &sep, "device", dev);
+	if (mode)
+		p = PUT_MEMBER(p, &sep, "mode", ((struct strv){perm, 4}));
+	if (type.p)
+		p = PUT_MEMBER(p, &sep, "type", type);
+	if (has_uid) {
+		p = PUT_MEMBER(p, &sep, "uid", uid.id);
+		if (uid.name.len)
+			p = PUT_MEMBER(p, &sep, "owner", uid.name);
 	}
-	if ((f = fs[PF_OGID]) &&
-	    view_ident(&w->v, f, r->nefields ? view_enriched(r, f->key) : NULL, 2, &id)) {
-		kv_str(j, "gid", id.id);
-		if (id.name.len)
-			kv_str(j, "group", id.name);
+	if (has_gid) {
+		p = PUT_MEMBER(p, &sep, "gid", gid.id);
+		if (gid.name.len)
+			p = PUT_MEMBER(p, &sep, "group", gid.name);
 	}
-	jsonw_object_end(j);
+	*p++ = '}';
+	jsonw_span_end(j, p, 0);
 }
 
 /* User-space records (logins, sshd's crypto sessions) name the remote end
