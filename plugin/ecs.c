@@ -64,20 +64,6 @@ struct ecs_writer {
 	unsigned next_layout; /* the one to replace, round robin */
 };
 
-/* Composes k's text (k at most 16 bytes) in t. */
-static void key_text_set(struct key_text *t, struct strv k)
-{
-	char buf[6 * 16 + 10]; /* jsonw_str_bound(16) */
-	size_t n = (size_t)(jsonw_span_str(buf, k.p, k.len) - buf);
-	memset(t->text, 0, KEY_TEXT);
-	t->len = 0;
-	if (n + 1 > KEY_TEXT)
-		return;
-	memcpy(t->text, buf, n);
-	t->text[n] = ':';
-	t->len = (uint8_t)(n + 1);
-}
-
 struct ecs_writer *ecs_writer_new(void)
 {
 	struct ecs_writer *w = calloc(1, sizeof(*w));
@@ -1447,6 +1433,20 @@ static bool layout_matches(const struct path_layout *l, const struct parsed_rec 
 			return false;
 	}
 	return true;
+}
+
+/* Composes k's text (k at most 16 bytes) in t. */
+static void key_text_set(struct key_text *t, struct strv k)
+{
+	char buf[6 * 16 + 10]; /* jsonw_str_bound(16) */
+	size_t n = (size_t)(jsonw_span_str(buf, k.p, k.len) - buf);
+	memset(t->text, 0, KEY_TEXT);
+	t->len = 0;
+	if (n + 1 > KEY_TEXT)
+		return;
+	memcpy(t->text, buf, n);
+	t->text[n] = ':';
+	t->len = (uint8_t)(n + 1);
 }
 
 /* r's layout: one of those kept, else r's keys checked (distinct, at most
