@@ -492,6 +492,23 @@ bool interp_utc(uint64_t sec, char out[INTERP_UTC_LEN])
 	return gmtime_r(&t, &tm) && strftime(out, INTERP_UTC_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
+/* The 8 decimal digits at s, or false if one is not: each byte must be
+ * 0x30..0x39 (high nibble 3, still 3 once 6 is added to the low one), then
+ * pairs, fours and the eight are combined in place, the first digit being
+ * the lowest byte. */
+static inline bool digits8(const char *s, uint64_t *out)
+{
+	const uint64_t high = 0xF0F0F0F0F0F0F0F0ULL, threes = 0x3030303030303030ULL;
+	uint64_t x = load64(s);
+	if ((x & high) != threes || ((x + 0x0606060606060606ULL) & high) != threes)
+		return false;
+	x -= threes;
+	x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+	x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+	*out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
+	return true;
+}
+
 bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -501,7 +518,13 @@ bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out)
 	switch (base) {
 	case 10:
 		if (n <= 19) { /* cannot overflow */
-			for (size_t i = 0; i < n; i++) {
+			size_t i = 0;
+			if (n >= 8) {
+				if (!digits8(s, &v))
+					return false;
+				i = 8;
+			}
+			for (; i < n; i++) {
 				unsigned d = (unsigned char)s[i] - '0';
 				if (d > 9)
 					return false;

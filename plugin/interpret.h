@@ -122,11 +122,11 @@ size_t interp_label(const char *s, size_t n, struct strv parts[4]);
  * not such a number, overflows 64 bits, or base is another one. */
 bool interp_u64_any(const char *s, size_t n, int base, uint64_t *out);
 /* Inline: most values asked for are short decimal ones (ids, pids, exit
- * codes, ~15 per event), whose loop cannot overflow; the rest are out of
- * line. */
+ * codes, ~15 per event), whose loop cannot overflow; the rest (8 digits or
+ * more: taken 8 at a time) are out of line. */
 static inline bool interp_u64(const char *s, size_t n, int base, uint64_t *out)
 {
-	if (base != 10 || n - 1 >= 19)
+	if (base != 10 || n - 1 >= 7)
 		return interp_u64_any(s, n, base, out);
 	uint64_t v = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -239,7 +239,12 @@ static bool ident_of(struct view *w, const struct field *f, const struct field *
 
 	memset(out, 0, sizeof(*out));
 	out->id = f->val;
-	if (!interp_u64(f->val.p, f->val.len, 10, &v))
+	/* the unset id (a process outside any login session: daemons, cron)
+	 * is common: compared before parsing */
+	_Static_assert(IDCACHE_UNSET == 4294967295u, "the unset id's digits");
+	if (strv_eq(f->val, "4294967295"))
+		v = IDCACHE_UNSET;
+	else if (!interp_u64(f->val.p, f->val.len, 10, &v))
 		return out->id.len > 0;
 	out->unset = v == IDCACHE_UNSET;
 	if (view_twin_name(ef, &out->name))
