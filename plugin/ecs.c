@@ -555,6 +555,7 @@ struct idsecs {
 	struct strv part[IDENTMEMO_PARTS];
 	size_t at[IDS_NAMES], end[IDS_NAMES];
 	size_t klen; /* 0: no memo for this event */
+	uint64_t hash;
 	char key[IDKEY_MAX];
 };
 
@@ -819,24 +820,29 @@ static const enum key ident_slots[] = {K_UID,  K_EUID, K_GID,   K_EGID, K_AUID,
 				       K_SUID, K_SGID, K_FSUID, K_FSGID};
 
 /* Appends f's value (its length, 255 when absent, then its bytes) to the key
- * at k; NULL when it is too long to be worth keeping. */
-static inline __attribute__((always_inline)) char *idkey_put(char *k, const struct field *f)
+ * at k, and its length and first 7 bytes to the hash h (memcmp checks the
+ * rest); NULL when it is too long to be worth keeping. Values lie in the
+ * event's buffer, r: mostly whole-word loads. */
+static inline __attribute__((always_inline)) char *idkey_put(char *k, const struct field *f,
+							     struct readable r, uint64_t *h)
 {
-	if (!f) {
-		*k = (char)0xff;
-		return k + 1;
+	uint64_t x = 0xff;
+	size_t n = 0;
+	if (f) {
+		n = f->val.len;
+		if (__builtin_expect(n > 7, 0)) {
+			if (n > IDKEY_VAL_MAX)
+				return NULL;
+			for (size_t at = 7; at < n; at += 8) {
+				uint64_t y = load_upto8_in(f->val.p + at, n - at, r);
+				memcpy(k + 1 + at, &y, 8);
+			}
+		}
+		x = load_upto8_in(f->val.p, n, r) << 8 | n;
 	}
-	size_t n = f->val.len, at = 0;
-	if (n > IDKEY_VAL_MAX)
-		return NULL;
-	*k++ = (char)n;
-	for (; at + 8 <= n; at += 8) {
-		uint64_t x = load64(f->val.p + at);
-		memcpy(k + at, &x, 8);
-	}
-	uint64_t x = load_upto8(f->val.p + at, n - at);
-	memcpy(k + at, &x, 8);
-	return k + n;
+	memcpy(k, &x, 8);
+	*h = (*h ^ x) * 0x9e3779b97f4a7c15ULL;
+	return k + 1 + n;
 }
 
 /* Whether idcache may name id f: its twin ef gives no name (view_twin_name()).
@@ -848,22 +854,26 @@ static bool idcache_may_name(const struct field *f, const struct field *ef)
 	return f && !view_twin_name(ef, &name);
 }
 
-/* The memo's key for this event, in key; 0 when it takes no memo. */
-static size_t ident_key(const struct view *v, const struct summary *sum, char *key)
+/* The memo's key for this event, in key, and its hash; 0 when it takes no
+ * memo. */
+static size_t ident_key(const struct view *v, const struct summary *sum, char *key, uint64_t *h)
 {
 	const struct norm_rule *r = v->rule;
 	bool resolve = v->opt->resolve_ids;
 	if ((r->map_subject_primary && sum->subj[0]) || (r->map_subject_secondary && sum->subj[1]) ||
 	    (r->map_object_primary && sum->obj[0]) || (r->map_object_secondary && sum->obj[1]))
 		return 0;
+	struct readable in = readable_of(v->pe.ev->buf, v->pe.ev->len);
 	char *k = key;
 	*k++ = resolve;
+	uint64_t hash = resolve; /* not *h: the key's bytes may alias it */
 	for (size_t i = 0; i < sizeof(ident_slots) / sizeof(*ident_slots); i++) {
 		const struct field *f = v->slot[ident_slots[i]], *ef = v->eslot[ident_slots[i]];
-		if ((resolve && idcache_may_name(f, ef)) || !(k = idkey_put(k, f)) ||
-		    !(k = idkey_put(k, ef)))
+		if ((resolve && idcache_may_name(f, ef)) || !(k = idkey_put(k, f, in, &hash)) ||
+		    !(k = idkey_put(k, ef, in, &hash)))
 			return 0;
 	}
+	*h = hash;
 	return (size_t)(k - key);
 }
 
@@ -882,8 +892,8 @@ static void ident_names(const struct people *p, struct strv out[IDS_NNAMES])
 static void ident_sections_begin(struct ecs_writer *w, const struct summary *sum,
 				 struct idsecs *s)
 {
-	s->klen = ident_key(&w->v, sum, s->key);
-	s->hit = s->klen && identmemo_get(w->idm, s->key, s->klen, s->part);
+	s->klen = ident_key(&w->v, sum, s->key, &s->hash);
+	s->hit = s->klen && identmemo_get_hashed(w->idm, s->hash, s->key, s->klen, s->part);
 	if (s->hit)
 		return;
 	gather_people(w, &w->v, &s->p, sum);
@@ -905,7 +915,7 @@ static void ident_sections_keep(struct ecs_writer *w, struct idsecs *s)
 		size_t at = s->at[i] + (s->end[i] > s->at[i] && w->w.buf[s->at[i]] == ',');
 		s->part[i] = (struct strv){w->w.buf + at, s->end[i] > at ? s->end[i] - at : 0};
 	}
-	identmemo_put(w->idm, s->key, s->klen, s->part);
+	identmemo_put_hashed(w->idm, s->hash, s->key, s->klen, s->part);
 }
 
 /* "user:role:type:level[:category]" -> an object; false (nothing written)

@@ -28,19 +28,29 @@ void identmemo_free(struct identmemo *m)
 	free(m);
 }
 
-/* load_hash() with its high bits folded down: the slot is taken modulo a
+/* The entry for hash: its high bits folded down, the slot is taken modulo a
  * small table */
-static uint64_t hash_of(const char *k, size_t n)
+static size_t slot_of(uint64_t h)
 {
-	uint64_t h = load_hash(k, n);
-	return h ^ h >> 29;
+	return (h ^ h >> 29) % IDENTMEMO_SLOTS;
 }
 
 bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
 		   struct strv part[IDENTMEMO_PARTS])
 {
-	uint64_t h = hash_of(key, klen);
-	const struct entry *e = &m->e[h % IDENTMEMO_SLOTS];
+	return identmemo_get_hashed(m, load_hash(key, klen), key, klen, part);
+}
+
+void identmemo_put(struct identmemo *m, const char *key, size_t klen,
+		   const struct strv part[IDENTMEMO_PARTS])
+{
+	identmemo_put_hashed(m, load_hash(key, klen), key, klen, part);
+}
+
+bool identmemo_get_hashed(const struct identmemo *m, uint64_t h, const char *key, size_t klen,
+			  struct strv part[IDENTMEMO_PARTS])
+{
+	const struct entry *e = &m->e[slot_of(h)];
 	if (!klen || e->hash != h || e->klen != klen || memcmp(e->data, key, klen))
 		return false;
 	const char *p = e->data + klen;
@@ -51,16 +61,15 @@ bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
 	return true;
 }
 
-void identmemo_put(struct identmemo *m, const char *key, size_t klen,
-		   const struct strv part[IDENTMEMO_PARTS])
+void identmemo_put_hashed(struct identmemo *m, uint64_t h, const char *key, size_t klen,
+			  const struct strv part[IDENTMEMO_PARTS])
 {
 	size_t total = klen;
 	for (size_t i = 0; i < IDENTMEMO_PARTS; i++)
 		total += part[i].len;
 	if (!klen || total > IDENTMEMO_DATA)
 		return;
-	uint64_t h = hash_of(key, klen);
-	struct entry *e = &m->e[h % IDENTMEMO_SLOTS];
+	struct entry *e = &m->e[slot_of(h)];
 	memcpy(e->data, key, klen);
 	char *p = e->data + klen;
 	for (size_t i = 0; i < IDENTMEMO_PARTS; i++) {

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "interpret.h"
 
@@ -31,5 +32,12 @@ bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
  * of whatever held key's entry; nothing when they do not fit. */
 void identmemo_put(struct identmemo *m, const char *key, size_t klen,
 		   const struct strv part[IDENTMEMO_PARTS]);
+/* The same for a caller that hashes its key as it builds it: hash may be
+ * any function of the key's bytes (the same one for every call on m), with
+ * its high bits mixed; the key is compared whole all the same. */
+bool identmemo_get_hashed(const struct identmemo *m, uint64_t hash, const char *key, size_t klen,
+			  struct strv part[IDENTMEMO_PARTS]);
+void identmemo_put_hashed(struct identmemo *m, uint64_t hash, const char *key, size_t klen,
+			  const struct strv part[IDENTMEMO_PARTS]);
 
 #endif

@@ -43,6 +43,30 @@ static inline uint64_t load_upto8(const void *p, size_t n)
 	return n ? s[0] : 0;
 }
 
+/* The first min(n, 8) bytes of a word, by n (n < 64). */
+static const uint64_t load_mask[64] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff,
+	[8 ... 63] = UINT64_MAX,
+};
+
+/* Where whole words may be loaded: p with p - lo < n has 8 readable bytes
+ * (readable_of() a buffer: all but its last 7 bytes). */
+struct readable {
+	uintptr_t lo;
+	size_t n;
+};
+
+static inline struct readable readable_of(const void *buf, size_t len)
+{
+	return (struct readable){(uintptr_t)buf, len >= 8 ? len - 7 : 0};
+}
+
+/* load_upto8(p, n) for n < 64, as one load and a mask where r allows. */
+static inline uint64_t load_upto8_in(const void *p, size_t n, struct readable r)
+{
+	return (uintptr_t)p - r.lo < r.n ? load64(p) & load_mask[n] : load_upto8(p, n);
+}
+
 /* n and the n bytes at k folded into a word, 8 bytes per step. Up to 8
  * bytes (xor, then an odd multiplier) different (n, k) give different
  * results, so an equal one means an equal key without a compare. */
