@@ -280,35 +280,23 @@ bool view_ident_slow(struct view *w, const struct field *f, const struct field *
 
 /* --- the event, gathered -------------------------------------------------- */
 
-/* Where record r's line lets a name be loaded as one whole word: a raw
- * key less than n bytes past lo has 8 bytes of the line from its start
- * ('=' and the value follow it). Keys from elsewhere (record.c's literal
- * "msg") or near the line's end take load_upto8. */
-struct line_words {
-	uintptr_t lo;
-	size_t n;
-};
-
-static struct line_words line_words(const struct parsed_rec *r)
+/* Where record r's line lets a name be loaded as one whole word: a raw key
+ * with 8 bytes of the line from its start ('=' and the value follow it).
+ * Keys from elsewhere (record.c's literal "msg") or near the line's end take
+ * load_upto8. */
+static struct readable line_words(const struct parsed_rec *r)
 {
-	return (struct line_words){(uintptr_t)r->line.p, r->line.len >= 8 ? r->line.len - 7 : 0};
+	return readable_of(r->line.p, r->line.len);
 }
 
-/* A name's first min(len, 8) bytes out of a whole word, by its length. */
-static const uint64_t len_mask[64] = {
-	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff,
-	[8 ... 63] = UINT64_MAX,
-};
-
 /* Raw key k's first min(len, 8) bytes as a zero-padded word (k.len < 64). */
-static inline uint64_t name_word(struct strv k, struct line_words lw)
+static inline uint64_t name_word(struct strv k, struct readable lw)
 {
-	return (uintptr_t)k.p - lw.lo < lw.n ? load64(k.p) & len_mask[k.len]
-					      : load_upto8(k.p, k.len);
+	return load_upto8_in(k.p, k.len, lw);
 }
 
 static inline const struct name_slot *raw_name(const struct view *w, struct strv k,
-					       struct line_words lw)
+					       struct readable lw)
 {
 	if (!k.len || k.len >= 64)
 		return NULL;
@@ -341,7 +329,7 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 {
 	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
 	const struct name_slot **fns = view_rec_names(w, r);
-	struct line_words lw = line_words(r);
+	struct readable lw = line_words(r);
 	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
 
 	for (size_t i = 0; i < r->nefields; i++)
@@ -371,7 +359,7 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 
 /* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
  * event.c stores them one after the other). */
-static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct line_words lw)
+static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable lw)
 {
 	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
 	    m->nefields != r->nefields)
@@ -400,7 +388,7 @@ static void layout_apply(struct view *w, const struct layout_memo *m, const stru
 /* Remembers in m what index_record() just gave for the primary record r
  * (every slot filled was empty before, so it is r's), when it fits. */
 static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r,
-			struct line_words lw)
+			struct readable lw)
 {
 	const struct name_slot *const *fns = view_rec_names(w, r);
 	size_t n = r->nfields + r->nefields;
@@ -439,7 +427,7 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 static void index_primary(struct view *w, const struct parsed_rec *r)
 {
 	struct layout_memo *m = &w->layouts[(unsigned)r->hdr.type % VIEW_LAYOUT_MEMO];
-	struct line_words lw = line_words(r);
+	struct readable lw = line_words(r);
 
 	if (layout_is(m, r, lw)) {
 		layout_apply(w, m, r);
