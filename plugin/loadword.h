@@ -43,6 +43,26 @@ static inline uint64_t load_upto8(const void *p, size_t n)
 	return n ? s[0] : 0;
 }
 
+/* memcpy(d, s, n) for n <= 16, inline: two overlapping loads and stores */
+static inline void copy_upto16(void *d, const void *s, size_t n)
+{
+	unsigned char *o = d;
+	const unsigned char *i = s;
+	if (n >= 8) {
+		uint64_t a = load64(i), b = load64(i + n - 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a = load32(i), b = load32(i + n - 4);
+		memcpy(o, &a, 4);
+		memcpy(o + n - 4, &b, 4);
+	} else if (n) {
+		o[0] = i[0];
+		o[n / 2] = i[n / 2];
+		o[n - 1] = i[n - 1];
+	}
+}
+
 /* The first min(n, 8) bytes of a word, by n (n < 64). */
 static const uint64_t load_mask[64] = {
 	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff,

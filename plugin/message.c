@@ -2,14 +2,20 @@
 
 #include <string.h>
 
+#include "loadword.h"
+
 /* The literals message_text() writes, at most: "At " and the time, " ",
  * ", acting as ", ",", " unsuccessfully", " ", " ", " using ". */
 #define LITERALS_MAX 64
 
-/* Appends n bytes at p: the buffer was sized for the whole sentence. */
+/* Appends n bytes at p: the buffer was sized for the whole sentence. Names
+ * and actions are short: inline, rather than a call to memcpy. */
 static inline char *put(char *p, const char *s, size_t n)
 {
-	memcpy(p, s, n);
+	if (n <= 16)
+		copy_upto16(p, s, n);
+	else
+		memcpy(p, s, n);
 	return p + n;
 }
 
