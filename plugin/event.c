@@ -161,15 +161,13 @@ static void memo_fields(struct part_memo *m, struct strv part, const struct fiel
 	m->trunc = trunc;
 }
 
-/* Splits one part of a record into fields at out, as many as part_max()
- * allows; an empty one (RAW format, EOE-like records) has none. */
-static size_t part_fields(struct parsed_event *pe, int type, bool enriched, struct strv part,
-			  struct field *out)
+/* Splits one part of a record, not empty, into fields at out, as many as
+ * part_max() allows. */
+static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int type,
+						   bool enriched, struct strv part,
+						   struct field *out)
 {
 	bool trunc = false;
-
-	if (!part.len)
-		return 0;
 	struct part_memo *m = memo_slot(type, enriched);
 	bool hit = memo_hit(m, part);
 	if (hit && m->n != MEMO_UNSPLIT) {
@@ -186,6 +184,13 @@ static size_t part_fields(struct parsed_event *pe, int type, bool enriched, stru
 	else
 		memo_text(m, part);
 	return n;
+}
+
+/* An empty part (RAW format, EOE-like records) has no fields: no call. */
+static inline size_t part_fields(struct parsed_event *pe, int type, bool enriched,
+				 struct strv part, struct field *out)
+{
+	return part.len ? split_part(pe, type, enriched, part, out) : 0;
 }
 
 int event_parse(const struct event *ev, struct parsed_event *pe)
