@@ -115,7 +115,9 @@ static struct part_memo {
 	uint32_t n;   /* fields, or MEMO_UNSPLIT */
 	bool trunc;
 	struct {
-		uint32_t k, kl, v, vl; /* offsets from the text's start, lengths */
+		/* offsets from the text's start, lengths; words like a field's,
+		 * so a copy is an add per pointer */
+		size_t k, kl, v, vl;
 	} f[MEMO_FIELDS];
 	char text[MEMO_TEXT];
 } memo[MEMO_SLOTS];
@@ -152,10 +154,10 @@ static void memo_fields(struct part_memo *m, struct strv part, const struct fiel
 		uintptr_t v = (uintptr_t)f[i].val.p - (uintptr_t)part.p;
 		if (k > part.len || v > part.len)
 			return;
-		m->f[i].k = (uint32_t)k;
-		m->f[i].kl = (uint32_t)f[i].key.len;
-		m->f[i].v = (uint32_t)v;
-		m->f[i].vl = (uint32_t)f[i].val.len;
+		m->f[i].k = k;
+		m->f[i].kl = f[i].key.len;
+		m->f[i].v = v;
+		m->f[i].vl = f[i].val.len;
 	}
 	m->n = (uint32_t)n;
 	m->trunc = trunc;
