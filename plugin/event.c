@@ -100,11 +100,11 @@ void event_release(struct event *ev)
 
 /* Many parts repeat the last one of their record type word for word (a
  * process's CWD and PROCTITLE, the ENRICHED names of its ids, a loop's
- * SYSCALL): their fields are the same at the same offsets, copied instead
- * of split. The fields are a function of the text alone, so the slot (by
- * type and part) only decides what is kept; the text decides a hit. A new
- * text is kept alone, its fields only once it came again: most texts that
- * come once come once. */
+ * SYSCALL: 57% of the parts in tests/data/live/capture1-enriched.txt):
+ * their fields are the same at the same offsets, copied instead of split.
+ * The fields are a function of the text alone, so the slot (by type and
+ * part) only decides what is kept; the text decides a hit. A new text is
+ * kept alone, its fields only once it comes again: most texts never do. */
 #define MEMO_SLOTS 64 /* power of two */
 #define MEMO_TEXT 512
 #define MEMO_FIELDS 32
@@ -165,9 +165,8 @@ static void memo_fields(struct part_memo *m, struct strv part, const struct fiel
 
 /* Splits one part of a record, not empty, into fields at out, as many as
  * part_max() allows. */
-static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int type,
-						   bool enriched, struct strv part,
-						   struct field *out)
+static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int type, bool enriched,
+						   struct strv part, struct field *out)
 {
 	bool trunc = false;
 	struct part_memo *m = memo_slot(type, enriched);
@@ -189,8 +188,8 @@ static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int 
 }
 
 /* An empty part (RAW format, EOE-like records) has no fields: no call. */
-static inline size_t part_fields(struct parsed_event *pe, int type, bool enriched,
-				 struct strv part, struct field *out)
+static inline size_t part_fields(struct parsed_event *pe, int type, bool enriched, struct strv part,
+				 struct field *out)
 {
 	return part.len ? split_part(pe, type, enriched, part, out) : 0;
 }

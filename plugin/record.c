@@ -126,7 +126,6 @@ static inline const struct name_memo *name_memo_find(struct type_key k, struct n
 	return NULL;
 }
 
-
 /* The first byte in [p, end) that is a or b, or end: 16 bytes per step
  * (SSE2) while 16 are left, never reading past end. */
 static inline const char *find2(const char *p, const char *end, char a, char b)
