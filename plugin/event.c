@@ -1,5 +1,6 @@
 #include "event.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,17 +96,102 @@ void event_release(struct event *ev)
 	ev->cap = ev->caprec = ev->len = ev->nrec = ev->maxfields = 0;
 }
 
-/* Splits one part of a record into fields at out, as many as part_max()
- * allows; an empty one (RAW format, EOE-like records) has none. */
-static size_t part_fields(struct parsed_event *pe, struct strv part, struct field *out)
+/* --- the last part split per record type and part, as a memo ------------ */
+
+/* Many parts repeat the last one of their record type word for word (a
+ * process's CWD and PROCTITLE, the ENRICHED names of its ids, a loop's
+ * SYSCALL: 57% of the parts in tests/data/live/capture1-enriched.txt):
+ * their fields are the same at the same offsets, copied instead of split.
+ * The fields are a function of the text alone, so the slot (by type and
+ * part) only decides what is kept; the text decides a hit. A new text is
+ * kept alone, its fields only once it comes again: most texts never do. */
+#define MEMO_SLOTS 64 /* power of two */
+#define MEMO_TEXT 512
+#define MEMO_FIELDS 32
+#define MEMO_UNSPLIT UINT32_MAX
+
+static struct part_memo {
+	uint32_t len; /* of the text; 0: none */
+	uint32_t n;   /* fields, or MEMO_UNSPLIT */
+	bool trunc;
+	struct {
+		/* offsets from the text's start, lengths; words like a field's,
+		 * so a copy is an add per pointer */
+		size_t k, kl, v, vl;
+	} f[MEMO_FIELDS];
+	char text[MEMO_TEXT];
+} memo[MEMO_SLOTS];
+
+static struct part_memo *memo_slot(int type, bool enriched)
+{
+	return &memo[((unsigned)type * 2 + enriched) & (MEMO_SLOTS - 1)];
+}
+
+static bool memo_hit(const struct part_memo *m, struct strv part)
+{
+	return m->len == part.len && !memcmp(m->text, part.p, part.len);
+}
+
+/* A new text for m, its fields unknown yet. */
+static void memo_text(struct part_memo *m, struct strv part)
+{
+	if (part.len > MEMO_TEXT)
+		return;
+	memcpy(m->text, part.p, part.len);
+	m->len = (uint32_t)part.len;
+	m->n = MEMO_UNSPLIT;
+}
+
+/* The n fields at f split from m's text at part, unless they do not fit or
+ * one does not point into it (split()'s own keys "msg", "old-auid"). */
+static void memo_fields(struct part_memo *m, struct strv part, const struct field *f, size_t n,
+			bool trunc)
+{
+	if (n > MEMO_FIELDS)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t k = (uintptr_t)f[i].key.p - (uintptr_t)part.p;
+		uintptr_t v = (uintptr_t)f[i].val.p - (uintptr_t)part.p;
+		if (k > part.len || v > part.len)
+			return;
+		m->f[i].k = k;
+		m->f[i].kl = f[i].key.len;
+		m->f[i].v = v;
+		m->f[i].vl = f[i].val.len;
+	}
+	m->n = (uint32_t)n;
+	m->trunc = trunc;
+}
+
+/* Splits one part of a record, not empty, into fields at out, as many as
+ * part_max() allows. */
+static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int type, bool enriched,
+						   struct strv part, struct field *out)
 {
 	bool trunc = false;
-
-	if (!part.len)
-		return 0;
+	struct part_memo *m = memo_slot(type, enriched);
+	bool hit = memo_hit(m, part);
+	if (hit && m->n != MEMO_UNSPLIT) {
+		for (size_t i = 0; i < m->n; i++)
+			out[i] = (struct field){{part.p + m->f[i].k, m->f[i].kl},
+						{part.p + m->f[i].v, m->f[i].vl}};
+		pe->fields_truncated |= m->trunc;
+		return m->n;
+	}
 	size_t n = record_fields(part, out, part_max(part.len), &trunc);
 	pe->fields_truncated |= trunc;
+	if (hit)
+		memo_fields(m, part, out, n, trunc);
+	else
+		memo_text(m, part);
 	return n;
+}
+
+/* An empty part (RAW format, EOE-like records) has no fields: no call. */
+static inline size_t part_fields(struct parsed_event *pe, int type, bool enriched, struct strv part,
+				 struct field *out)
+{
+	return part.len ? split_part(pe, type, enriched, part, out) : 0;
 }
 
 int event_parse(const struct event *ev, struct parsed_event *pe)
@@ -139,10 +225,10 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 		};
 		r->line = (struct strv){line, er->len};
 		r->fields = out;
-		r->nfields = part_fields(pe, r->hdr.body, out);
+		r->nfields = part_fields(pe, er->type, false, r->hdr.body, out);
 		out += r->nfields;
 		r->efields = out;
-		r->nefields = part_fields(pe, r->hdr.enriched, out);
+		r->nefields = part_fields(pe, er->type, true, r->hdr.enriched, out);
 		out += r->nefields;
 	}
 	pe->nrec = ev->nrec;

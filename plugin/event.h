@@ -83,7 +83,8 @@ struct parsed_event {
 };
 
 /* Parses every record of ev into pe (reusing pe's storage). Returns -1 when
- * memory is exhausted. */
+ * memory is exhausted. One thread: a memo of the parts last split is kept
+ * from call to call. */
 int event_parse(const struct event *ev, struct parsed_event *pe);
 void parsed_event_free(struct parsed_event *pe);
 

@@ -99,6 +99,33 @@ int record_type_number(const char *name, size_t len)
 
 /* --- header --------------------------------------------------------------- */
 
+/* The 16 bytes from a type name's start (the name, its space and the start
+ * of " msg=audit(") -> the name's length and number: on a hit, neither a
+ * search for the space nor a look-up by name. Each key has two slots, its
+ * own and the next one, so two frequent keys of one slot do not take turns;
+ * an entry is a pure function of its key, so any may be overwritten. */
+#define NAME_MEMO_SIZE 256 /* power of two */
+
+static struct name_memo {
+	struct type_key key;
+	uint32_t len; /* 0: empty */
+	int type;
+} name_memo[NAME_MEMO_SIZE];
+
+/* The slot holding key k, or NULL; *home is where a new k goes. */
+static inline const struct name_memo *name_memo_find(struct type_key k, struct name_memo **home)
+{
+	size_t s = (size_t)(((k.w[0] ^ (k.w[1] * 31)) * 0x9E3779B97F4A7C15ull) >> 56) &
+		   (NAME_MEMO_SIZE - 1);
+	for (size_t i = 0; i < 2; i++) {
+		const struct name_memo *m = &name_memo[s ^ i];
+		if (m->len && m->key.w[0] == k.w[0] && m->key.w[1] == k.w[1])
+			return m;
+	}
+	*home = &name_memo[name_memo[s].len ? s ^ 1 : s];
+	return NULL;
+}
+
 /* The first byte in [p, end) that is a or b, or end: 16 bytes per step
  * (SSE2) while 16 are left, never reading past end. */
 static inline const char *find2(const char *p, const char *end, char a, char b)
@@ -277,7 +304,15 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 		return -1;
 	p += 5;
 	h->type_name.p = p;
-	p = find2(p, end, ' ', ' ');
+	/* the name's 16 bytes, if there are 16 */
+	struct name_memo *home = NULL;
+	struct type_key k = {{0, 0}};
+	const struct name_memo *hit = NULL;
+	if (end - p >= 16) {
+		k = (struct type_key){{load64(p), load64(p + 8)}};
+		hit = name_memo_find(k, &home);
+	}
+	p = hit ? p + hit->len : find2(p, end, ' ', ' ');
 	h->type_name.len = (size_t)(p - h->type_name.p);
 	if (h->type_name.len == 0)
 		return -1;
@@ -298,7 +333,13 @@ int record_parse_header(const char *line, size_t len, struct record_hdr *h)
 		h->enriched.p = sep + 1;
 		h->enriched.len = (size_t)(end - sep - 1);
 	}
+	if (hit) {
+		h->type = hit->type;
+		return 0;
+	}
 	h->type = record_type_number(h->type_name.p, h->type_name.len);
+	if (home && h->type_name.len < 16)
+		*home = (struct name_memo){k, (uint32_t)h->type_name.len, h->type};
 	return 0;
 }
 
