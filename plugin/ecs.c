@@ -40,6 +40,35 @@ struct path_layout {
 	struct key_text text[PATH_LAYOUT_KEYS];
 };
 
+/* A record's members of auditd.data by its layout, for the next record of
+ * its type with exactly its keys in the same order (the kernel writes each
+ * type's records so): which fields data_skips() leaves out is decided, each
+ * member's key text composed and each unknown key hashed once. Known names
+ * are matched by what view_name() said of them, the others (at most 16
+ * bytes) by their words. Records with keyless words take none. */
+#define DATA_LAYOUT_KEYS 48
+#define DATA_LAYOUTS 8 /* direct-mapped by type */
+struct data_member {
+	const struct name_slot *ns; /* NULL: an unknown key, load_hash() gave h */
+	uint64_t h;
+	uint8_t at;   /* the field's place in the record */
+	bool special; /* a value data_value() may name (arch, syscall, exit) */
+	struct key_text text;
+};
+struct data_layout {
+	bool valid;
+	int type;
+	size_t n;
+	/* the known keys' bits (enum key) it has, and those of them skipped */
+	uint64_t keys, skipped;
+	const struct name_slot *ns[DATA_LAYOUT_KEYS];
+	size_t nunknown;
+	uint8_t unknown_at[DATA_LAYOUT_KEYS], unknown_len[DATA_LAYOUT_KEYS];
+	uint64_t unknown_word[DATA_LAYOUT_KEYS][2];
+	size_t nout;
+	struct data_member out[DATA_LAYOUT_KEYS];
+};
+
 /* A slot of a keyset (below); empty unless gen is the set's. */
 struct kslot {
 	const char *p;
@@ -62,6 +91,11 @@ struct ecs_writer {
 	struct identmemo *idm; /* recent identity sections (ident_key()) */
 	struct path_layout layouts[PATH_LAYOUTS];
 	unsigned next_layout; /* the one to replace, round robin */
+	struct data_layout dlayouts[DATA_LAYOUTS];
+	/* data's names for the last arch (machine) and syscall seen: libaudit's
+	 * strings, the same event after event, their lengths taken once */
+	int arch_machine;
+	struct strv arch_name, syscall_name;
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -76,6 +110,7 @@ struct ecs_writer *ecs_writer_new(void)
 	}
 	jsonw_init(&w->w);
 	view_init(&w->v);
+	w->arch_machine = -1;
 	return w;
 }
 
@@ -1258,13 +1293,13 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 	return true;
 }
 
-/* True if key was not in the set (and is now). */
+/* True if key k, hashed to h by load_hash(), was not in the set (and is
+ * now). */
 static inline __attribute__((always_inline)) bool
-keyset_add(struct keyset *ks, const char *k, size_t n)
+keyset_add_hashed(struct keyset *ks, const char *k, size_t n, uint64_t h)
 {
 	/* field names are short, most fit in one word: up to 8 bytes, equal
 	 * hashes mean equal keys without a compare */
-	uint64_t h = load_hash(k, n);
 	for (size_t i = (size_t)(h >> 32) & ks->mask;; i = (i + 1) & ks->mask) {
 		struct kslot *e = &ks->slot[i];
 		if (e->gen != ks->gen) {
@@ -1274,6 +1309,13 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 		if (e->h == h && e->len == n && (n <= 8 || !memcmp(e->p, k, n)))
 			return false;
 	}
+}
+
+/* True if key was not in the set (and is now). */
+static inline __attribute__((always_inline)) bool
+keyset_add(struct keyset *ks, const char *k, size_t n)
+{
+	return keyset_add_hashed(ks, k, n, load_hash(k, n));
 }
 
 /* auditd.data's keys so far. A known name (view.h) is a bit for its entry,
@@ -1422,6 +1464,21 @@ static uint64_t key_word(struct strv k, size_t at)
 	return load_upto8(k.p + 8 * at, n < 8 ? n : 8);
 }
 
+/* The same for a key of record r: one whole word masked when 8 bytes of
+ * r's line follow where it is read (as view.c's name_word()). */
+static inline uint64_t rec_key_word(const struct parsed_rec *r, struct strv k, size_t at)
+{
+	static const uint64_t mask[9] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff,
+					 0xffffffffffff, 0xffffffffffffff, UINT64_MAX};
+	const char *p = k.p + 8 * at;
+	size_t n = k.len - 8 * at, lines = r->line.len >= 8 ? r->line.len - 7 : 0;
+	if (n > 8)
+		n = 8;
+	if ((uintptr_t)p - (uintptr_t)r->line.p < lines)
+		return load64(p) & mask[n];
+	return load_upto8(p, n);
+}
+
 static bool layout_matches(const struct path_layout *l, const struct parsed_rec *r)
 {
 	if (l->n != r->nfields)
@@ -1533,15 +1590,24 @@ static struct strv data_value(struct ecs_writer *w, const struct view *g, const 
 	const char *name = NULL;
 	int64_t iv;
 
-	if (ns && ns->key == K_ARCH && g->machine >= 0)
-		name = interp_machine_name(g->machine);
-	else if (ns && ns->key == K_SYSCALL)
-		name = g->syscall_name;
-	else if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
-		 iv < 0 && iv > -4096)
-		name = interp_errno_name((long)-iv);
-	if (name)
+	if (ns && ns->key == K_ARCH && g->machine >= 0) {
+		if (g->machine != w->arch_machine) {
+			name = interp_machine_name(g->machine);
+			w->arch_name = (struct strv){name, name ? strlen(name) : 0};
+			w->arch_machine = g->machine;
+		}
+		if (w->arch_name.p)
+			return w->arch_name;
+	} else if (ns && ns->key == K_SYSCALL && (name = g->syscall_name)) {
+		if (name != w->syscall_name.p)
+			w->syscall_name = (struct strv){name, strlen(name)};
+		return w->syscall_name;
+	} else if (ns && ns->key == K_EXIT && g->syscall && f->val.len && f->val.p[0] == '-' &&
+		   interp_i64(f->val.p, f->val.len, &iv) && iv < 0 && iv > -4096 &&
+		   (name = interp_errno_name((long)-iv))) {
+		/* only negative numbers name one */
 		return (struct strv){name, strlen(name)};
+	}
 	if (!view_text(&w->v, f, &v))
 		v = f->val;
 	return v;
@@ -1607,6 +1673,94 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 	}
 }
 
+static bool data_layout_is(const struct data_layout *l, const struct parsed_rec *r,
+			   const struct name_slot *const *fns, uint64_t skip)
+{
+	if (!l->valid || l->type != r->hdr.type || l->n != r->nfields ||
+	    (skip & l->keys) != l->skipped || memcmp(fns, l->ns, l->n * sizeof(*fns)))
+		return false;
+	for (size_t i = 0; i < l->nunknown; i++) {
+		struct strv k = r->fields[l->unknown_at[i]].key;
+		if (k.len != l->unknown_len[i] || rec_key_word(r, k, 0) != l->unknown_word[i][0] ||
+		    (k.len > 8 && rec_key_word(r, k, 1) != l->unknown_word[i][1]))
+			return false;
+	}
+	return true;
+}
+
+/* Makes l record r's layout under skip; false when r takes none. */
+static bool data_layout_note(struct data_layout *l, const struct parsed_rec *r,
+			     const struct name_slot *const *fns, uint64_t skip)
+{
+	l->valid = false;
+	if (r->nfields > DATA_LAYOUT_KEYS)
+		return false;
+	l->keys = 0;
+	l->nunknown = l->nout = 0;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct name_slot *ns = fns[i];
+		struct strv k = r->fields[i].key;
+		if (!k.len || k.len > 16)
+			return false;
+		l->ns[i] = ns;
+		if (ns) {
+			l->keys |= (uint64_t)1 << ns->key;
+			if (skip >> ns->key & 1)
+				continue;
+		} else {
+			l->unknown_at[l->nunknown] = (uint8_t)i;
+			l->unknown_len[l->nunknown] = (uint8_t)k.len;
+			l->unknown_word[l->nunknown][0] = rec_key_word(r, k, 0);
+			l->unknown_word[l->nunknown++][1] = k.len > 8 ? rec_key_word(r, k, 1) : 0;
+		}
+		struct data_member *m = &l->out[l->nout++];
+		m->ns = ns;
+		m->h = ns ? 0 : load_hash(k.p, k.len);
+		m->at = (uint8_t)i;
+		m->special = ns && (ns->key == K_ARCH || ns->key == K_SYSCALL || ns->key == K_EXIT);
+		key_text_set(&m->text, k);
+		if (!m->text.len)
+			return false;
+	}
+	l->type = r->hdr.type;
+	l->n = r->nfields;
+	l->skipped = skip & l->keys;
+	l->valid = true;
+	return true;
+}
+
+/* data_record() for a record of layout l. */
+static void data_record_layout(struct ecs_writer *w, const struct view *g,
+			       const struct parsed_rec *r, const struct data_layout *l,
+			       struct datakeys *dk, bool *open)
+{
+	struct jsonw *j = &w->w;
+	struct mspan s = {.p = NULL}; /* begun at the first member */
+	for (size_t i = 0; i < l->nout; i++) {
+		const struct data_member *d = &l->out[i];
+		const struct field *f = &r->fields[d->at];
+		struct strv v;
+		if (!(d->ns ? datakeys_add(dk, d->ns, NULL, 0)
+			    : keyset_add_hashed(&dk->ks, f->key.p, f->key.len, d->h)))
+			continue;
+		if (d->special)
+			v = data_value(w, g, f, d->ns);
+		else if (!view_text(&w->v, f, &v))
+			v = f->val;
+		if (!s.p) {
+			/* as in data_record() */
+			size_t b = 2 + KEY_TEXT + jsonw_str_bound(v.len);
+			data_open(j, open);
+			if (!(s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
+				return;
+		}
+		if (!mspan_member_text(j, &s, &d->text, v))
+			return;
+	}
+	if (s.p)
+		jsonw_span_end(j, s.p, s.open);
+}
+
 /* Record r's members of data (none for the records shown elsewhere whole),
  * its keyless words last. */
 static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
@@ -1616,9 +1770,12 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
 	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 		return;
+	const struct name_slot *const *fns = view_rec_names(&w->v, r);
+	struct data_layout *l = &w->dlayouts[(unsigned)r->hdr.type % DATA_LAYOUTS];
+	if (data_layout_is(l, r, fns, skip) || data_layout_note(l, r, fns, skip))
+		return data_record_layout(w, g, r, l, dk, open);
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
-	const struct name_slot *const *fns = view_rec_names(&w->v, r);
 	struct mspan s = {.p = NULL}; /* begun at the first member */
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
