@@ -47,7 +47,8 @@ struct path_layout {
  * are matched by what view_name() said of them, the others (at most 16
  * bytes) by their words. Records with keyless words take none. */
 #define DATA_LAYOUT_KEYS 48
-#define DATA_LAYOUTS 8 /* direct-mapped by type */
+#define DATA_LAYOUTS_BITS 4 /* direct-mapped by a hash of the type */
+#define DATA_LAYOUTS (1u << DATA_LAYOUTS_BITS)
 struct data_member {
 	const struct name_slot *ns; /* NULL: an unknown key, load_hash() gave h */
 	uint64_t h;
@@ -1464,21 +1465,6 @@ static uint64_t key_word(struct strv k, size_t at)
 	return load_upto8(k.p + 8 * at, n < 8 ? n : 8);
 }
 
-/* The same for a key of record r: one whole word masked when 8 bytes of
- * r's line follow where it is read (as view.c's name_word()). */
-static inline uint64_t rec_key_word(const struct parsed_rec *r, struct strv k, size_t at)
-{
-	static const uint64_t mask[9] = {0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff,
-					 0xffffffffffff, 0xffffffffffffff, UINT64_MAX};
-	const char *p = k.p + 8 * at;
-	size_t n = k.len - 8 * at, lines = r->line.len >= 8 ? r->line.len - 7 : 0;
-	if (n > 8)
-		n = 8;
-	if ((uintptr_t)p - (uintptr_t)r->line.p < lines)
-		return load64(p) & mask[n];
-	return load_upto8(p, n);
-}
-
 static bool layout_matches(const struct path_layout *l, const struct parsed_rec *r)
 {
 	if (l->n != r->nfields)
@@ -1681,8 +1667,8 @@ static bool data_layout_is(const struct data_layout *l, const struct parsed_rec 
 		return false;
 	for (size_t i = 0; i < l->nunknown; i++) {
 		struct strv k = r->fields[l->unknown_at[i]].key;
-		if (k.len != l->unknown_len[i] || rec_key_word(r, k, 0) != l->unknown_word[i][0] ||
-		    (k.len > 8 && rec_key_word(r, k, 1) != l->unknown_word[i][1]))
+		if (k.len != l->unknown_len[i] || key_word(k, 0) != l->unknown_word[i][0] ||
+		    (k.len > 8 && key_word(k, 1) != l->unknown_word[i][1]))
 			return false;
 	}
 	return true;
@@ -1710,8 +1696,8 @@ static bool data_layout_note(struct data_layout *l, const struct parsed_rec *r,
 		} else {
 			l->unknown_at[l->nunknown] = (uint8_t)i;
 			l->unknown_len[l->nunknown] = (uint8_t)k.len;
-			l->unknown_word[l->nunknown][0] = rec_key_word(r, k, 0);
-			l->unknown_word[l->nunknown++][1] = k.len > 8 ? rec_key_word(r, k, 1) : 0;
+			l->unknown_word[l->nunknown][0] = key_word(k, 0);
+			l->unknown_word[l->nunknown++][1] = k.len > 8 ? key_word(k, 1) : 0;
 		}
 		struct data_member *m = &l->out[l->nout++];
 		m->ns = ns;
@@ -1771,7 +1757,10 @@ static void data_record(struct ecs_writer *w, const struct view *g, const struct
 	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
 		return;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
-	struct data_layout *l = &w->dlayouts[(unsigned)r->hdr.type % DATA_LAYOUTS];
+	/* the usual types (SYSCALL, CWD, SOCKADDR, BPRM_FCAPS, CONFIG_CHANGE)
+	 * each get their own */
+	uint32_t slot = (uint32_t)r->hdr.type * 0x9e3779b9u >> (32 - DATA_LAYOUTS_BITS);
+	struct data_layout *l = &w->dlayouts[slot];
 	if (data_layout_is(l, r, fns, skip) || data_layout_note(l, r, fns, skip))
 		return data_record_layout(w, g, r, l, dk, open);
 	size_t keyless = 0;
