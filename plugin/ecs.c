@@ -535,20 +535,56 @@ static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const s
 /* UINT64_MAX's 20 digits and the NUL */
 #define NUMBER_TEXT_MAX 21
 
+/* x with its NUL bytes made spaces. */
+static inline uint64_t word_nul_to_space(uint64_t x)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
+	/* 0x80 in exactly the zero bytes (no borrow between bytes) */
+	uint64_t zero = ~(((x & lows) + lows) | x | lows);
+	return x | (zero >> 7) * ' ';
+}
+
 /* Copies s, NULs made spaces, a word at a time. */
 static void nul_to_space(char *t, const char *s, size_t len)
 {
-	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t x = load64(s + i);
-		/* 0x80 in exactly the zero bytes (no borrow between bytes) */
-		uint64_t zero = ~(((x & lows) + lows) | x | lows);
-		x |= (zero >> 7) * ' ';
+		uint64_t x = word_nul_to_space(load64(s + i));
 		memcpy(t + i, &x, 8);
 	}
 	for (; i < len; i++)
 		t[i] = s[i] ? s[i] : ' ';
+}
+
+/* "s" at p, NULs made spaces, when nothing else in s needs escaping (most
+ * command lines): two words at a time, checked as they are stored. Returns
+ * the new end, or NULL (only scratch written) when something does. Stores
+ * up to 8 bytes past the end: p has room for jsonw_str_bound(len). */
+static char *put_spaced_plain(char *p, const char *s, size_t len)
+{
+	char *d = p + 1;
+	size_t i = 0;
+	*p = '"';
+	for (; i + 16 <= len; i += 16) {
+		uint64_t a = word_nul_to_space(load64(s + i));
+		uint64_t b = word_nul_to_space(load64(s + i + 8));
+		if (jsonw__special2(a, b))
+			return NULL;
+		memcpy(d + i, &a, 8);
+		memcpy(d + i + 8, &b, 8);
+	}
+	/* the last 0..15 bytes, as one or two words (jsonw__tail pads with
+	 * plain bytes); those stored end at most 8 bytes past them */
+	size_t k = len - i;
+	uint64_t a = word_nul_to_space(k >= 8 ? load64(s + i) : jsonw__tail(s + i, k));
+	uint64_t b = k >= 8 ? word_nul_to_space(jsonw__tail(s + i + 8, k - 8)) : a;
+	if (jsonw__special2(a, b))
+		return NULL;
+	memcpy(d + i, &a, 8);
+	if (k >= 8)
+		memcpy(d + i + 8, &b, 8);
+	d[len] = '"';
+	return d + len + 1;
 }
 
 /* The identities of an event, each looked up once: the process's
@@ -704,6 +740,29 @@ static const struct strv *slot_text(struct view *v, enum key k, struct strv *s)
 	return v->slot[k] && view_text(v, v->slot[k], s) ? s : NULL;
 }
 
+/* "title": the command line, its arguments NUL-separated. */
+static void write_title(struct ecs_writer *w, struct strv s)
+{
+	struct jsonw *j = &w->w;
+	size_t len = s.len;
+	while (len && s.p[len - 1] == 0)
+		len--;
+	char *p = jsonw_span_begin(j, 8 + jsonw_str_bound(len));
+	if (!p)
+		return;
+	p = PUT_LIT(p, "\"title\":");
+	char *end = put_spaced_plain(p, s.p, len);
+	if (!end) {
+		/* something to escape: the spaced copy escaped */
+		char *t = arena_alloc(&w->v.arena, s.len + 1);
+		if (!t)
+			return jsonw_span_cancel(j);
+		nul_to_space(t, s.p, len);
+		end = jsonw_span_str(p, t, len);
+	}
+	jsonw_span_end(j, end, 0);
+}
+
 static void write_process(struct ecs_writer *w, struct idsecs *ids)
 {
 	struct jsonw *j = &w->w;
@@ -725,17 +784,8 @@ static void write_process(struct ecs_writer *w, struct idsecs *ids)
 	if (nargs)
 		write_args(w, args, nargs, argc);
 	ident_section(w, ids, IDS_PROCESS, write_creds);
-	if (title) {
-		/* the command line's arguments are NUL-separated */
-		char *t = arena_alloc(&w->v.arena, s.len + 1);
-		if (t) {
-			size_t len = s.len;
-			while (len && s.p[len - 1] == 0)
-				len--;
-			nul_to_space(t, s.p, len);
-			kv_str(j, "title", (struct strv){t, len});
-		}
-	}
+	if (title)
+		write_title(w, s);
 	jsonw_object_end(j);
 }
 

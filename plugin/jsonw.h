@@ -402,6 +402,12 @@ static inline void jsonw_span_end(struct jsonw *w, char *p, int open)
 	w->comma = jsonw__frag_wants_comma(w, p[-1]);
 }
 
+/* Drops a span begun (not NULL) and not ended: nothing of it stays. */
+static inline void jsonw_span_cancel(struct jsonw *w)
+{
+	w->buf[w->len] = '\0';
+}
+
 /* A key and its string value, both escaped: jsonw_key() then
  * jsonw_string(), in one call (most members are short strings). */
 void jsonw_member(struct jsonw *w, const char *key, size_t klen, const char *s, size_t len);
