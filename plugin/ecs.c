@@ -666,9 +666,17 @@ static bool all_digits(struct strv s)
 /* A decimal field as JSON writes the number: the field's own digits when
  * they are already in that form (no leading zero: pid=1234), else its value
  * formatted in buf. False when it is not a number. */
-static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+static bool number_text_slow(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
 {
 	uint64_t v;
+	if (!view_u64(f, &v))
+		return false;
+	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
+	return true;
+}
+
+static inline bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+{
 	if (!f)
 		return false;
 	struct strv s = f->val;
@@ -676,10 +684,7 @@ static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct
 		*out = s;
 		return true;
 	}
-	if (!view_u64(f, &v))
-		return false;
-	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
-	return true;
+	return number_text_slow(f, buf, out);
 }
 
 /* The process's credentials, by ECS 8.11's names. */
