@@ -1802,15 +1802,19 @@ static void data_record_layout(struct ecs_writer *w, const struct view *g,
 		jsonw_span_end(j, s.p, s.open);
 }
 
-/* Record r's members of data (none for the records shown elsewhere whole),
- * its keyless words last. */
+/* Whether record r has members in data: not the records shown elsewhere
+ * whole. Asked before the call (most records of an event have none). */
+static inline bool data_has(const struct parsed_rec *r)
+{
+	return r && r->nfields && r->hdr.type != AUDIT_PATH && r->hdr.type != AUDIT_EXECVE &&
+	       r->hdr.type != AUDIT_PROCTITLE && r->hdr.type != AUDIT_EOE;
+}
+
+/* Record r's members of data (data_has(r)), its keyless words last. */
 static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
 			uint64_t skip, struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
-	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
-	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
-		return;
 	const struct name_slot *const *fns = view_rec_names(&w->v, r);
 	/* the usual types (SYSCALL, CWD, SOCKADDR, BPRM_FCAPS, CONFIG_CHANGE)
 	 * each get their own */
@@ -1862,12 +1866,13 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	if (g->have_sa)
 		datakeys_add_lit(w, &dk, "socket", 6); /* ours, written last */
 	/* the record that names the event first, then the SYSCALL, then the rest */
-	data_record(w, g, g->primary, skip, &dk, &open);
-	if (g->syscall != g->primary)
+	if (data_has(g->primary))
+		data_record(w, g, g->primary, skip, &dk, &open);
+	if (g->syscall != g->primary && data_has(g->syscall))
 		data_record(w, g, g->syscall, skip, &dk, &open);
 	for (size_t i = 0; i < w->v.pe.nrec; i++) {
 		const struct parsed_rec *r = &w->v.pe.recs[i];
-		if (r != g->primary && r != g->syscall)
+		if (r != g->primary && r != g->syscall && data_has(r))
 			data_record(w, g, r, skip, &dk, &open);
 	}
 	if (g->have_sa) {
