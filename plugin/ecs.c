@@ -33,11 +33,14 @@ struct key_text {
  * no keyset, and its keys no escaping. */
 #define PATH_LAYOUT_KEYS 24
 #define PATH_LAYOUTS 4
+/* The PATH fields file is made of, by the first field of each name. */
+enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
 struct path_layout {
 	size_t n;
 	uint8_t len[PATH_LAYOUT_KEYS];
 	uint64_t word[PATH_LAYOUT_KEYS][2];
 	struct key_text text[PATH_LAYOUT_KEYS];
+	uint8_t file_at[PF_COUNT]; /* where file's fields are: place + 1, 0 none */
 };
 
 /* A record's members of auditd.data by its layout, for the next record of
@@ -91,7 +94,11 @@ struct ecs_writer {
 	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
 	struct identmemo *idm; /* recent identity sections (ident_key()) */
 	struct path_layout layouts[PATH_LAYOUTS];
-	unsigned next_layout; /* the one to replace, round robin */
+	unsigned next_layout; /* the one to replace next, round robin */
+	/* the object's PATH record's layout, found by write_file() for
+	 * write_paths(): still it while next_layout is object_layout_at */
+	const struct path_layout *object_layout;
+	unsigned object_layout_at;
 	struct data_layout dlayouts[DATA_LAYOUTS];
 	/* data's names for the last arch (machine) and syscall seen: libaudit's
 	 * strings, the same event after event, their lengths taken once */
@@ -1061,9 +1068,6 @@ static bool write_auditd_user(struct ecs_writer *w, struct idsecs *ids)
 	return selinux;
 }
 
-/* The PATH fields file is made of, by the first field of each name. */
-enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
-
 static void take_field(const struct field *fs[PF_COUNT], int which, const struct field *f,
 		       int *left)
 {
@@ -1105,6 +1109,21 @@ static void path_file_fields(const struct parsed_rec *r, const struct field *fs[
 	}
 }
 
+static const struct path_layout *path_layout_of(struct ecs_writer *w, const struct parsed_rec *r);
+
+/* The fields file is made of, by r's layout when it has one. */
+static void file_fields(struct ecs_writer *w, const struct parsed_rec *r,
+			const struct field *fs[PF_COUNT])
+{
+	const struct path_layout *l = path_layout_of(w, r);
+	w->object_layout = l;
+	w->object_layout_at = w->next_layout;
+	if (!l)
+		return path_file_fields(r, fs);
+	for (int i = 0; i < PF_COUNT; i++)
+		fs[i] = l->file_at[i] ? &r->fields[l->file_at[i] - 1] : NULL;
+}
+
 static void write_file(struct ecs_writer *w, const struct view *g, const struct ecs_options *o)
 {
 	const struct parsed_rec *r = g->object_path;
@@ -1115,7 +1134,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 
 	if (!r)
 		return;
-	path_file_fields(r, fs);
+	file_fields(w, r, fs);
 	if (!fs[PF_NAME] || !view_text(&w->v, fs[PF_NAME], &s))
 		return;
 	/* a relative name is relative to the working directory */
@@ -1562,7 +1581,7 @@ static const struct path_layout *path_layout_of(struct ecs_writer *w, const stru
 		if (k.len > 16 || (k.len && !keyset_add(&ks, k.p, k.len)))
 			return NULL;
 	}
-	struct path_layout *l = &w->layouts[w->next_layout % PATH_LAYOUTS];
+	struct path_layout *l = &w->layouts[w->next_layout++ % PATH_LAYOUTS];
 	for (size_t i = 0; i < r->nfields; i++) {
 		struct strv k = r->fields[i].key;
 		l->len[i] = (uint8_t)k.len;
@@ -1574,8 +1593,11 @@ static const struct path_layout *path_layout_of(struct ecs_writer *w, const stru
 			return NULL;
 		}
 	}
+	const struct field *fs[PF_COUNT];
+	path_file_fields(r, fs);
+	for (int i = 0; i < PF_COUNT; i++)
+		l->file_at[i] = fs[i] ? (uint8_t)(fs[i] - r->fields + 1) : 0;
 	l->n = r->nfields;
-	w->next_layout++;
 	return l;
 }
 
@@ -1588,7 +1610,10 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		struct keyset ks;
-		const struct path_layout *l = path_layout_of(w, g->paths[i]);
+		const struct path_layout *l =
+			g->paths[i] == g->object_path && w->next_layout == w->object_layout_at
+				? w->object_layout
+				: path_layout_of(w, g->paths[i]);
 		if (l)
 			write_path_layout(w, g->paths[i], l);
 		else if (keyset_init(w, &ks, g->paths[i]->nfields))
