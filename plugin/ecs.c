@@ -1265,6 +1265,30 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 	*ip_out = (struct strv){g->sa.addr, strlen(g->sa.addr)};
 }
 
+/* Room for put_str_array()'s strings. */
+static size_t strs_bound(const struct strv *s, size_t n)
+{
+	size_t b = 0;
+	for (size_t i = 0; i < n; i++)
+		b += 1 + jsonw_str_bound(s[i].len);
+	return b;
+}
+
+/* The run open ("key":[ : OPEN_ARR_ARGS), the n strings and the ']' at p;
+ * returns the new end. */
+static char *put_str_array(char *p, const char *open, size_t olen, const struct strv *s,
+			   size_t n)
+{
+	p = put_open(p, open, olen);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		p = jsonw_span_str(p, s[i].p, s[i].len);
+	}
+	*p++ = ']';
+	return p;
+}
+
 static void write_tags(struct ecs_writer *w)
 {
 	struct jsonw *j = &w->w;
@@ -1272,17 +1296,27 @@ static void write_tags(struct ecs_writer *w)
 
 	if (!w->v.slot[K_KEY] || !view_text(&w->v, w->v.slot[K_KEY], &k))
 		return;
-	JSONW_FRAG(j, OPEN_ARR("tags"), 1);
+	/* the literals and each key's string and comma: there are at most
+	 * k.len + 1 of them, k.len bytes in all */
+	char *q = jsonw_span_begin(j, 16 + 6 * k.len + 11 * (k.len + 1));
+	if (!q)
+		return;
+	q = PUT_LIT(q, OPEN_ARR("tags"));
+	char *first = q;
 	/* several keys on one rule are joined by AUDIT_KEY_SEPARATOR (0x01) */
 	const char *p = k.p, *end = k.p + k.len;
 	while (p <= end) {
 		const char *sep = memchr(p, AUDIT_KEY_SEPARATOR, (size_t)(end - p));
 		const char *e = sep ? sep : end;
-		if (e > p)
-			jsonw_string(j, p, (size_t)(e - p));
+		if (e > p) {
+			if (q != first)
+				*q++ = ',';
+			q = jsonw_span_str(q, p, (size_t)(e - p));
+		}
 		p = e + 1;
 	}
-	jsonw_array_end(j);
+	*q++ = ']';
+	jsonw_span_end(j, q, 0);
 }
 
 /* idn: the names of the ids related.user takes (IDS_NAMES), empty ones
@@ -1316,25 +1350,30 @@ static void write_related(struct ecs_writer *w, const struct strv *idn, struct s
 		hosts[nh++] = hn;
 	if (!n && !ip.len && !nh)
 		return;
-	JSONW_FRAG(j, OPEN_OBJ("related"), 1);
+	/* one span: the literals (under 64 bytes) and the strings */
+	size_t nip = ip.len != 0;
+	char *p = jsonw_span_begin(j, 64 + strs_bound(hosts, nh) + strs_bound(names, n) +
+					      strs_bound(&ip, nip));
+	if (!p)
+		return;
+	char sep = '{';
+	p = PUT_LIT(p, "\"related\":");
 	if (nh) {
-		JSONW_FRAG(j, OPEN_ARR("hosts"), 1);
-		for (size_t i = 0; i < nh; i++)
-			jsonw_string(j, hosts[i].p, hosts[i].len);
-		jsonw_array_end(j);
+		*p++ = sep;
+		sep = ',';
+		p = put_str_array(p, OPEN_ARR_ARGS("hosts"), hosts, nh);
 	}
 	if (n) {
-		JSONW_FRAG(j, OPEN_ARR("user"), 1);
-		for (size_t i = 0; i < n; i++)
-			jsonw_string(j, names[i].p, names[i].len);
-		jsonw_array_end(j);
+		*p++ = sep;
+		sep = ',';
+		p = put_str_array(p, OPEN_ARR_ARGS("user"), names, n);
 	}
-	if (ip.len) {
-		JSONW_FRAG(j, OPEN_ARR("ip"), 1);
-		jsonw_string(j, ip.p, ip.len);
-		jsonw_array_end(j);
+	if (nip) {
+		*p++ = sep;
+		p = put_str_array(p, OPEN_ARR_ARGS("ip"), &ip, 1);
 	}
-	jsonw_object_end(j);
+	*p++ = '}';
+	jsonw_span_end(j, p, 0);
 }
 
 /* A set of keys already written into one JSON object: hostile input may
@@ -2037,6 +2076,17 @@ static void write_auditd_head(struct ecs_writer *w, const struct summary *sum, i
 	jsonw_span_end(j, p, 1);
 }
 
+/* "host":{"name":node} */
+static void write_host(struct jsonw *j, struct strv node)
+{
+	char *p = jsonw_span_begin(j, 16 + jsonw_str_bound(node.len));
+	if (!p)
+		return;
+	p = jsonw_span_str(PUT_LIT(p, OPEN_OBJ("host") "\"name\":"), node.p, node.len);
+	*p++ = '}';
+	jsonw_span_end(j, p, 0);
+}
+
 int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct normtab *nt,
 		    const struct ecs_options *o, struct doc *out)
 {
@@ -2063,11 +2113,8 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 	if (msg.len)
 		kv_str(j, "message", msg);
 	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
-	if (g->primary->hdr.node.len) {
-		JSONW_FRAG(j, OPEN_OBJ("host") "\"name\":", 1);
-		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
-		jsonw_object_end(j);
-	}
+	if (g->primary->hdr.node.len)
+		write_host(j, g->primary->hdr.node);
 	write_process(w, &ids);
 	ident_section(w, &ids, IDS_USER, write_user);
 	write_file(w, g, o);
