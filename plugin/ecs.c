@@ -209,25 +209,23 @@ static void event_date(struct ecs_writer *w, uint64_t sec)
 	w->ts_sec = sec;
 }
 
-/* Opens the document (event_date() first). */
-static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
+/* {"@timestamp":"date.mmmZ" at p (event_date() first), which opens the
+ * document: digits and separators of our own formatting, nothing to
+ * escape; returns the new end. */
+#define TIMESTAMP_MAX (16 + INTERP_UTC_LEN + 6)
+static char *put_timestamp(const struct ecs_writer *w, char *p, const struct record_hdr *h)
 {
-	/* {"@timestamp":"date.mmmZ" opens the document in one run: digits and
-	 * separators of our own formatting, nothing to escape */
-	static const char open[] = "{\"@timestamp\":\"";
-	char buf[64];
-	size_t at = sizeof(open) - 1, n = w->ts_len;
 	unsigned ms = h->msec % 1000;
-	memcpy(buf, open, at);
-	memcpy(buf + at, w->ts_date, n);
-	at += n;
-	buf[at] = '.';
-	buf[at + 1] = (char)('0' + ms / 100);
-	buf[at + 2] = (char)('0' + ms / 10 % 10);
-	buf[at + 3] = (char)('0' + ms % 10);
-	buf[at + 4] = 'Z';
-	buf[at + 5] = '"';
-	jsonw_frag(&w->w, buf, at + 6, 1);
+	p = PUT_LIT(p, "{\"@timestamp\":\"");
+	memcpy(p, w->ts_date, w->ts_len);
+	p += w->ts_len;
+	p[0] = '.';
+	p[1] = (char)('0' + ms / 100);
+	p[2] = (char)('0' + ms / 10 % 10);
+	p[3] = (char)('0' + ms % 10);
+	p[4] = 'Z';
+	p[5] = '"';
+	return p + 6;
 }
 
 /* success=yes|no (SYSCALL) or res=success|failed|1|0 (others). */
@@ -292,15 +290,19 @@ static void write_original(struct jsonw *j, const struct event *ev)
 	jsonw_array_end(j);
 }
 
-/* The start of "event" up to the action's value: the rule's own, composed
- * with it, unless a syscall rule adds to its lists. */
+/* Whether the rule's composed "event" (up to the action's value) serves:
+ * unless a syscall rule adds to its lists. */
+static bool event_head_composed(const struct view *g)
+{
+	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
+	return r->ecs_event && (!sr || (!sr->category[0] && !sr->type[0]));
+}
+
+/* The start of "event" up to the action's value, when it was not composed
+ * with the rule. */
 static void write_event_head(struct jsonw *j, const struct view *g)
 {
 	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
-	if (r->ecs_event && (!sr || (!sr->category[0] && !sr->type[0]))) {
-		jsonw_frag(j, r->ecs_event, r->ecs_event_len, 1);
-		return;
-	}
 	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
 	if (r->ecs_kind)
 		jsonw_string(j, r->ecs_kind, r->ecs_kind_len);
@@ -320,16 +322,37 @@ static size_t action_len(const struct view *g)
 	return g->action == g->rule->action ? g->rule->action_len : strlen(g->action);
 }
 
-static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome,
-				const struct event *original)
+/* The document's opening: its time stamp, message (unless empty) and
+ * "event", in one span when the rule's "event" was composed. */
+static void write_doc_head(struct ecs_writer *w, const struct view *g, struct strv msg,
+			   int outcome, const struct event *original)
 {
 	struct jsonw *j = &w->w;
 	size_t alen = action_len(g);
-	write_event_head(j, g);
-	/* the action's value, the outcome and the sequence in one run */
-	char *p = jsonw_span_begin(j, jsonw_str_bound(alen) + 40 + JSONW_UINT_BOUND);
+	bool composed = event_head_composed(g);
+	size_t bound = TIMESTAMP_MAX + (msg.len ? 12 + jsonw_str_bound(msg.len) : 0) +
+		       (composed ? 1 + g->rule->ecs_event_len : 0) + jsonw_str_bound(alen) + 40 +
+		       JSONW_UINT_BOUND;
+	char *p = jsonw_span_begin(j, bound);
 	if (!p)
 		return;
+	p = put_timestamp(w, p, &g->primary->hdr);
+	if (msg.len)
+		p = jsonw_span_str(PUT_LIT(p, ",\"message\":"), msg.p, msg.len);
+	int open = 1; /* the document */
+	if (composed) {
+		*p++ = ',';
+		memcpy(p, g->rule->ecs_event, g->rule->ecs_event_len);
+		p += g->rule->ecs_event_len;
+		open++;
+	} else {
+		jsonw_span_end(j, p, open);
+		write_event_head(j, g);
+		if (!(p = jsonw_span_begin(j, bound)))
+			return;
+		open = 0;
+	}
+	/* the action's value, the outcome and the sequence */
 	p = jsonw_span_str(p, g->action, alen);
 	if (outcome == 1)
 		p = PUT_LIT(p, ",\"outcome\":\"success\",\"sequence\":");
@@ -339,13 +362,13 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 		p = PUT_LIT(p, ",\"outcome\":\"unknown\",\"sequence\":");
 	p = jsonw_span_uint(p, w->v.pe.ev->serial);
 	if (original) {
-		jsonw_span_end(j, p, 0);
+		jsonw_span_end(j, p, open);
 		write_original(j, original);
 		jsonw_object_end(j);
 		return;
 	}
 	*p++ = '}';
-	jsonw_span_end(j, p, -1);
+	jsonw_span_end(j, p, open - 1);
 }
 
 static int cmp_arg(const void *a, const void *b)
@@ -2109,10 +2132,7 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		msg = message_text(&w->v, &sum, outcome,
 				   w->ts_ok ? w->ts_date + w->ts_len - 8 : "??:??:??");
 
-	write_timestamp(w, &g->primary->hdr);
-	if (msg.len)
-		kv_str(j, "message", msg);
-	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
+	write_doc_head(w, g, msg, outcome, o->include_raw ? ev : NULL);
 	if (g->primary->hdr.node.len)
 		write_host(j, g->primary->hdr.node);
 	write_process(w, &ids);
