@@ -1299,8 +1299,7 @@ static size_t strs_bound(const struct strv *s, size_t n)
 
 /* The run open ("key":[ : OPEN_ARR_ARGS), the n strings and the ']' at p;
  * returns the new end. */
-static char *put_str_array(char *p, const char *open, size_t olen, const struct strv *s,
-			   size_t n)
+static char *put_str_array(char *p, const char *open, size_t olen, const struct strv *s, size_t n)
 {
 	p = put_open(p, open, olen);
 	for (size_t i = 0; i < n; i++) {
@@ -1711,8 +1710,9 @@ static uint64_t data_skips(const struct view *g, bool subj_written)
 
 /* A field's value in data: names for arch, syscall and errno exits, else
  * its text. */
-static struct strv data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
-			      const struct name_slot *ns)
+static inline __attribute__((always_inline)) struct strv
+data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
+	   const struct name_slot *ns)
 {
 	struct strv v;
 	const char *name = NULL;
