@@ -33,11 +33,44 @@ struct key_text {
  * no keyset, and its keys no escaping. */
 #define PATH_LAYOUT_KEYS 24
 #define PATH_LAYOUTS 4
+/* The PATH fields file is made of, by the first field of each name. */
+enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
 struct path_layout {
 	size_t n;
 	uint8_t len[PATH_LAYOUT_KEYS];
 	uint64_t word[PATH_LAYOUT_KEYS][2];
 	struct key_text text[PATH_LAYOUT_KEYS];
+	uint8_t file_at[PF_COUNT]; /* where file's fields are: place + 1, 0 none */
+};
+
+/* A record's members of auditd.data by its layout, for the next record of
+ * its type with exactly its keys in the same order (the kernel writes each
+ * type's records so): which fields data_skips() leaves out is decided, each
+ * member's key text composed and each unknown key hashed once. Known names
+ * are matched by what view_name() said of them, the others (at most 16
+ * bytes) by their words. Records with keyless words take none. */
+#define DATA_LAYOUT_KEYS 48
+#define DATA_LAYOUTS_BITS 4 /* direct-mapped by a hash of the type */
+#define DATA_LAYOUTS (1u << DATA_LAYOUTS_BITS)
+struct data_member {
+	const struct name_slot *ns; /* NULL: an unknown key, load_hash() gave h */
+	uint64_t h;
+	uint8_t at;   /* the field's place in the record */
+	bool special; /* a value data_value() may name (arch, syscall, exit) */
+	struct key_text text;
+};
+struct data_layout {
+	bool valid;
+	int type;
+	size_t n;
+	/* the known keys' bits (enum key) it has, and those of them skipped */
+	uint64_t keys, skipped;
+	const struct name_slot *ns[DATA_LAYOUT_KEYS];
+	size_t nunknown;
+	uint8_t unknown_at[DATA_LAYOUT_KEYS], unknown_len[DATA_LAYOUT_KEYS];
+	uint64_t unknown_word[DATA_LAYOUT_KEYS][2];
+	size_t nout;
+	struct data_member out[DATA_LAYOUT_KEYS];
 };
 
 /* A slot of a keyset (below); empty unless gen is the set's. */
@@ -61,7 +94,16 @@ struct ecs_writer {
 	bool ts_ok; /* ts_date is ts_sec's (not the fallback) */
 	struct identmemo *idm; /* recent identity sections (ident_key()) */
 	struct path_layout layouts[PATH_LAYOUTS];
-	unsigned next_layout; /* the one to replace, round robin */
+	unsigned next_layout; /* the one to replace next, round robin */
+	/* the object's PATH record's layout, found by write_file() for
+	 * write_paths(): still it while next_layout is object_layout_at */
+	const struct path_layout *object_layout;
+	unsigned object_layout_at;
+	struct data_layout dlayouts[DATA_LAYOUTS];
+	/* data's names for the last arch (machine) and syscall seen: libaudit's
+	 * strings, the same event after event, their lengths taken once */
+	int arch_machine;
+	struct strv arch_name, syscall_name;
 };
 
 struct ecs_writer *ecs_writer_new(void)
@@ -76,6 +118,7 @@ struct ecs_writer *ecs_writer_new(void)
 	}
 	jsonw_init(&w->w);
 	view_init(&w->v);
+	w->arch_machine = -1;
 	return w;
 }
 
@@ -166,25 +209,23 @@ static void event_date(struct ecs_writer *w, uint64_t sec)
 	w->ts_sec = sec;
 }
 
-/* Opens the document (event_date() first). */
-static void write_timestamp(struct ecs_writer *w, const struct record_hdr *h)
+/* {"@timestamp":"date.mmmZ" at p (event_date() first), which opens the
+ * document: digits and separators of our own formatting, nothing to
+ * escape; returns the new end. */
+#define TIMESTAMP_MAX (16 + INTERP_UTC_LEN + 6)
+static char *put_timestamp(const struct ecs_writer *w, char *p, const struct record_hdr *h)
 {
-	/* {"@timestamp":"date.mmmZ" opens the document in one run: digits and
-	 * separators of our own formatting, nothing to escape */
-	static const char open[] = "{\"@timestamp\":\"";
-	char buf[64];
-	size_t at = sizeof(open) - 1, n = w->ts_len;
 	unsigned ms = h->msec % 1000;
-	memcpy(buf, open, at);
-	memcpy(buf + at, w->ts_date, n);
-	at += n;
-	buf[at] = '.';
-	buf[at + 1] = (char)('0' + ms / 100);
-	buf[at + 2] = (char)('0' + ms / 10 % 10);
-	buf[at + 3] = (char)('0' + ms % 10);
-	buf[at + 4] = 'Z';
-	buf[at + 5] = '"';
-	jsonw_frag(&w->w, buf, at + 6, 1);
+	p = PUT_LIT(p, "{\"@timestamp\":\"");
+	memcpy(p, w->ts_date, w->ts_len);
+	p += w->ts_len;
+	p[0] = '.';
+	p[1] = (char)('0' + ms / 100);
+	p[2] = (char)('0' + ms / 10 % 10);
+	p[3] = (char)('0' + ms % 10);
+	p[4] = 'Z';
+	p[5] = '"';
+	return p + 6;
 }
 
 /* success=yes|no (SYSCALL) or res=success|failed|1|0 (others). */
@@ -249,15 +290,19 @@ static void write_original(struct jsonw *j, const struct event *ev)
 	jsonw_array_end(j);
 }
 
-/* The start of "event" up to the action's value: the rule's own, composed
- * with it, unless a syscall rule adds to its lists. */
+/* Whether the rule's composed "event" (up to the action's value) serves:
+ * unless a syscall rule adds to its lists. */
+static bool event_head_composed(const struct view *g)
+{
+	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
+	return r->ecs_event && (!sr || (!sr->category[0] && !sr->type[0]));
+}
+
+/* The start of "event" up to the action's value, when it was not composed
+ * with the rule. */
 static void write_event_head(struct jsonw *j, const struct view *g)
 {
 	const struct norm_rule *r = g->rule, *sr = g->syscall_rule;
-	if (r->ecs_event && (!sr || (!sr->category[0] && !sr->type[0]))) {
-		jsonw_frag(j, r->ecs_event, r->ecs_event_len, 1);
-		return;
-	}
 	JSONW_FRAG(j, "\"event\":{\"kind\":", 1);
 	if (r->ecs_kind)
 		jsonw_string(j, r->ecs_kind, r->ecs_kind_len);
@@ -277,16 +322,37 @@ static size_t action_len(const struct view *g)
 	return g->action == g->rule->action ? g->rule->action_len : strlen(g->action);
 }
 
-static void write_event_section(struct ecs_writer *w, const struct view *g, int outcome,
-				const struct event *original)
+/* The document's opening: its time stamp, message (unless empty) and
+ * "event", in one span when the rule's "event" was composed. */
+static void write_doc_head(struct ecs_writer *w, const struct view *g, struct strv msg,
+			   int outcome, const struct event *original)
 {
 	struct jsonw *j = &w->w;
 	size_t alen = action_len(g);
-	write_event_head(j, g);
-	/* the action's value, the outcome and the sequence in one run */
-	char *p = jsonw_span_begin(j, jsonw_str_bound(alen) + 40 + JSONW_UINT_BOUND);
+	bool composed = event_head_composed(g);
+	size_t bound = TIMESTAMP_MAX + (msg.len ? 12 + jsonw_str_bound(msg.len) : 0) +
+		       (composed ? 1 + g->rule->ecs_event_len : 0) + jsonw_str_bound(alen) + 40 +
+		       JSONW_UINT_BOUND;
+	char *p = jsonw_span_begin(j, bound);
 	if (!p)
 		return;
+	p = put_timestamp(w, p, &g->primary->hdr);
+	if (msg.len)
+		p = jsonw_span_str(PUT_LIT(p, ",\"message\":"), msg.p, msg.len);
+	int open = 1; /* the document */
+	if (composed) {
+		*p++ = ',';
+		memcpy(p, g->rule->ecs_event, g->rule->ecs_event_len);
+		p += g->rule->ecs_event_len;
+		open++;
+	} else {
+		jsonw_span_end(j, p, open);
+		write_event_head(j, g);
+		if (!(p = jsonw_span_begin(j, bound)))
+			return;
+		open = 0;
+	}
+	/* the action's value, the outcome and the sequence */
 	p = jsonw_span_str(p, g->action, alen);
 	if (outcome == 1)
 		p = PUT_LIT(p, ",\"outcome\":\"success\",\"sequence\":");
@@ -296,13 +362,13 @@ static void write_event_section(struct ecs_writer *w, const struct view *g, int 
 		p = PUT_LIT(p, ",\"outcome\":\"unknown\",\"sequence\":");
 	p = jsonw_span_uint(p, w->v.pe.ev->serial);
 	if (original) {
-		jsonw_span_end(j, p, 0);
+		jsonw_span_end(j, p, open);
 		write_original(j, original);
 		jsonw_object_end(j);
 		return;
 	}
 	*p++ = '}';
-	jsonw_span_end(j, p, -1);
+	jsonw_span_end(j, p, open - 1);
 }
 
 static int cmp_arg(const void *a, const void *b)
@@ -499,20 +565,56 @@ static void write_ident_obj(struct jsonw *j, const char *open, size_t n, const s
 /* UINT64_MAX's 20 digits and the NUL */
 #define NUMBER_TEXT_MAX 21
 
+/* x with its NUL bytes made spaces. */
+static inline uint64_t word_nul_to_space(uint64_t x)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
+	/* 0x80 in exactly the zero bytes (no borrow between bytes) */
+	uint64_t zero = ~(((x & lows) + lows) | x | lows);
+	return x | (zero >> 7) * ' ';
+}
+
 /* Copies s, NULs made spaces, a word at a time. */
 static void nul_to_space(char *t, const char *s, size_t len)
 {
-	const uint64_t lows = 0x7f7f7f7f7f7f7f7fULL;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
-		uint64_t x = load64(s + i);
-		/* 0x80 in exactly the zero bytes (no borrow between bytes) */
-		uint64_t zero = ~(((x & lows) + lows) | x | lows);
-		x |= (zero >> 7) * ' ';
+		uint64_t x = word_nul_to_space(load64(s + i));
 		memcpy(t + i, &x, 8);
 	}
 	for (; i < len; i++)
 		t[i] = s[i] ? s[i] : ' ';
+}
+
+/* "s" at p, NULs made spaces, when nothing else in s needs escaping (most
+ * command lines): two words at a time, checked as they are stored. Returns
+ * the new end, or NULL (only scratch written) when something does. Stores
+ * up to 8 bytes past the end: p has room for jsonw_str_bound(len). */
+static char *put_spaced_plain(char *p, const char *s, size_t len)
+{
+	char *d = p + 1;
+	size_t i = 0;
+	*p = '"';
+	for (; i + 16 <= len; i += 16) {
+		uint64_t a = word_nul_to_space(load64(s + i));
+		uint64_t b = word_nul_to_space(load64(s + i + 8));
+		if (jsonw__special2(a, b))
+			return NULL;
+		memcpy(d + i, &a, 8);
+		memcpy(d + i + 8, &b, 8);
+	}
+	/* the last 0..15 bytes, as one or two words (jsonw__tail pads with
+	 * plain bytes); those stored end at most 8 bytes past them */
+	size_t k = len - i;
+	uint64_t a = word_nul_to_space(k >= 8 ? load64(s + i) : jsonw__tail(s + i, k));
+	uint64_t b = k >= 8 ? word_nul_to_space(jsonw__tail(s + i + 8, k - 8)) : a;
+	if (jsonw__special2(a, b))
+		return NULL;
+	memcpy(d + i, &a, 8);
+	if (k >= 8)
+		memcpy(d + i + 8, &b, 8);
+	d[len] = '"';
+	return d + len + 1;
 }
 
 /* The identities of an event, each looked up once: the process's
@@ -595,9 +697,17 @@ static bool all_digits(struct strv s)
 /* A decimal field as JSON writes the number: the field's own digits when
  * they are already in that form (no leading zero: pid=1234), else its value
  * formatted in buf. False when it is not a number. */
-static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+static bool number_text_slow(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
 {
 	uint64_t v;
+	if (!view_u64(f, &v))
+		return false;
+	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
+	return true;
+}
+
+static inline bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct strv *out)
+{
 	if (!f)
 		return false;
 	struct strv s = f->val;
@@ -605,10 +715,7 @@ static bool number_text(const struct field *f, char buf[NUMBER_TEXT_MAX], struct
 		*out = s;
 		return true;
 	}
-	if (!view_u64(f, &v))
-		return false;
-	*out = (struct strv){buf, (size_t)snprintf(buf, NUMBER_TEXT_MAX, "%" PRIu64, v)};
-	return true;
+	return number_text_slow(f, buf, out);
 }
 
 /* The process's credentials, by ECS 8.11's names. */
@@ -669,6 +776,29 @@ static const struct strv *slot_text(struct view *v, enum key k, struct strv *s)
 	return v->slot[k] && view_text(v, v->slot[k], s) ? s : NULL;
 }
 
+/* "title": the command line, its arguments NUL-separated. */
+static void write_title(struct ecs_writer *w, struct strv s)
+{
+	struct jsonw *j = &w->w;
+	size_t len = s.len;
+	while (len && s.p[len - 1] == 0)
+		len--;
+	char *p = jsonw_span_begin(j, 8 + jsonw_str_bound(len));
+	if (!p)
+		return;
+	p = PUT_LIT(p, "\"title\":");
+	char *end = put_spaced_plain(p, s.p, len);
+	if (!end) {
+		/* something to escape: the spaced copy escaped */
+		char *t = arena_alloc(&w->v.arena, s.len + 1);
+		if (!t)
+			return jsonw_span_cancel(j);
+		nul_to_space(t, s.p, len);
+		end = jsonw_span_str(p, t, len);
+	}
+	jsonw_span_end(j, end, 0);
+}
+
 static void write_process(struct ecs_writer *w, struct idsecs *ids)
 {
 	struct jsonw *j = &w->w;
@@ -690,17 +820,8 @@ static void write_process(struct ecs_writer *w, struct idsecs *ids)
 	if (nargs)
 		write_args(w, args, nargs, argc);
 	ident_section(w, ids, IDS_PROCESS, write_creds);
-	if (title) {
-		/* the command line's arguments are NUL-separated */
-		char *t = arena_alloc(&w->v.arena, s.len + 1);
-		if (t) {
-			size_t len = s.len;
-			while (len && s.p[len - 1] == 0)
-				len--;
-			nul_to_space(t, s.p, len);
-			kv_str(j, "title", (struct strv){t, len});
-		}
-	}
+	if (title)
+		write_title(w, s);
 	jsonw_object_end(j);
 }
 
@@ -980,9 +1101,6 @@ static bool write_auditd_user(struct ecs_writer *w, struct idsecs *ids)
 	return selinux;
 }
 
-/* The PATH fields file is made of, by the first field of each name. */
-enum { PF_NAME, PF_INODE, PF_DEV, PF_MODE, PF_OUID, PF_OGID, PF_COUNT };
-
 static void take_field(const struct field *fs[PF_COUNT], int which, const struct field *f,
 		       int *left)
 {
@@ -1024,6 +1142,21 @@ static void path_file_fields(const struct parsed_rec *r, const struct field *fs[
 	}
 }
 
+static const struct path_layout *path_layout_of(struct ecs_writer *w, const struct parsed_rec *r);
+
+/* The fields file is made of, by r's layout when it has one. */
+static void file_fields(struct ecs_writer *w, const struct parsed_rec *r,
+			const struct field *fs[PF_COUNT])
+{
+	const struct path_layout *l = path_layout_of(w, r);
+	w->object_layout = l;
+	w->object_layout_at = w->next_layout;
+	if (!l)
+		return path_file_fields(r, fs);
+	for (int i = 0; i < PF_COUNT; i++)
+		fs[i] = l->file_at[i] ? &r->fields[l->file_at[i] - 1] : NULL;
+}
+
 static void write_file(struct ecs_writer *w, const struct view *g, const struct ecs_options *o)
 {
 	const struct parsed_rec *r = g->object_path;
@@ -1034,7 +1167,7 @@ static void write_file(struct ecs_writer *w, const struct view *g, const struct 
 
 	if (!r)
 		return;
-	path_file_fields(r, fs);
+	file_fields(w, r, fs);
 	if (!fs[PF_NAME] || !view_text(&w->v, fs[PF_NAME], &s))
 		return;
 	/* a relative name is relative to the working directory */
@@ -1165,6 +1298,29 @@ static void write_network(struct ecs_writer *w, const struct view *g, struct str
 	*ip_out = (struct strv){g->sa.addr, strlen(g->sa.addr)};
 }
 
+/* Room for put_str_array()'s strings. */
+static size_t strs_bound(const struct strv *s, size_t n)
+{
+	size_t b = 0;
+	for (size_t i = 0; i < n; i++)
+		b += 1 + jsonw_str_bound(s[i].len);
+	return b;
+}
+
+/* The run open ("key":[ : OPEN_ARR_ARGS), the n strings and the ']' at p;
+ * returns the new end. */
+static char *put_str_array(char *p, const char *open, size_t olen, const struct strv *s, size_t n)
+{
+	p = put_open(p, open, olen);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		p = jsonw_span_str(p, s[i].p, s[i].len);
+	}
+	*p++ = ']';
+	return p;
+}
+
 static void write_tags(struct ecs_writer *w)
 {
 	struct jsonw *j = &w->w;
@@ -1172,17 +1328,27 @@ static void write_tags(struct ecs_writer *w)
 
 	if (!w->v.slot[K_KEY] || !view_text(&w->v, w->v.slot[K_KEY], &k))
 		return;
-	JSONW_FRAG(j, OPEN_ARR("tags"), 1);
+	/* the literals and each key's string and comma: there are at most
+	 * k.len + 1 of them, k.len bytes in all */
+	char *q = jsonw_span_begin(j, 16 + 6 * k.len + 11 * (k.len + 1));
+	if (!q)
+		return;
+	q = PUT_LIT(q, OPEN_ARR("tags"));
+	char *first = q;
 	/* several keys on one rule are joined by AUDIT_KEY_SEPARATOR (0x01) */
 	const char *p = k.p, *end = k.p + k.len;
 	while (p <= end) {
 		const char *sep = memchr(p, AUDIT_KEY_SEPARATOR, (size_t)(end - p));
 		const char *e = sep ? sep : end;
-		if (e > p)
-			jsonw_string(j, p, (size_t)(e - p));
+		if (e > p) {
+			if (q != first)
+				*q++ = ',';
+			q = jsonw_span_str(q, p, (size_t)(e - p));
+		}
 		p = e + 1;
 	}
-	jsonw_array_end(j);
+	*q++ = ']';
+	jsonw_span_end(j, q, 0);
 }
 
 /* idn: the names of the ids related.user takes (IDS_NAMES), empty ones
@@ -1216,25 +1382,30 @@ static void write_related(struct ecs_writer *w, const struct strv *idn, struct s
 		hosts[nh++] = hn;
 	if (!n && !ip.len && !nh)
 		return;
-	JSONW_FRAG(j, OPEN_OBJ("related"), 1);
+	/* one span: the literals (under 64 bytes) and the strings */
+	size_t nip = ip.len != 0;
+	char *p = jsonw_span_begin(j, 64 + strs_bound(hosts, nh) + strs_bound(names, n) +
+					      strs_bound(&ip, nip));
+	if (!p)
+		return;
+	char sep = '{';
+	p = PUT_LIT(p, "\"related\":");
 	if (nh) {
-		JSONW_FRAG(j, OPEN_ARR("hosts"), 1);
-		for (size_t i = 0; i < nh; i++)
-			jsonw_string(j, hosts[i].p, hosts[i].len);
-		jsonw_array_end(j);
+		*p++ = sep;
+		sep = ',';
+		p = put_str_array(p, OPEN_ARR_ARGS("hosts"), hosts, nh);
 	}
 	if (n) {
-		JSONW_FRAG(j, OPEN_ARR("user"), 1);
-		for (size_t i = 0; i < n; i++)
-			jsonw_string(j, names[i].p, names[i].len);
-		jsonw_array_end(j);
+		*p++ = sep;
+		sep = ',';
+		p = put_str_array(p, OPEN_ARR_ARGS("user"), names, n);
 	}
-	if (ip.len) {
-		JSONW_FRAG(j, OPEN_ARR("ip"), 1);
-		jsonw_string(j, ip.p, ip.len);
-		jsonw_array_end(j);
+	if (nip) {
+		*p++ = sep;
+		p = put_str_array(p, OPEN_ARR_ARGS("ip"), &ip, 1);
 	}
-	jsonw_object_end(j);
+	*p++ = '}';
+	jsonw_span_end(j, p, 0);
 }
 
 /* A set of keys already written into one JSON object: hostile input may
@@ -1268,13 +1439,13 @@ static bool keyset_init(struct ecs_writer *w, struct keyset *ks, size_t n)
 	return true;
 }
 
-/* True if key was not in the set (and is now). */
+/* True if key k, hashed to h by load_hash(), was not in the set (and is
+ * now). */
 static inline __attribute__((always_inline)) bool
-keyset_add(struct keyset *ks, const char *k, size_t n)
+keyset_add_hashed(struct keyset *ks, const char *k, size_t n, uint64_t h)
 {
 	/* field names are short, most fit in one word: up to 8 bytes, equal
 	 * hashes mean equal keys without a compare */
-	uint64_t h = load_hash(k, n);
 	for (size_t i = (size_t)(h >> 32) & ks->mask;; i = (i + 1) & ks->mask) {
 		struct kslot *e = &ks->slot[i];
 		if (e->gen != ks->gen) {
@@ -1284,6 +1455,13 @@ keyset_add(struct keyset *ks, const char *k, size_t n)
 		if (e->h == h && e->len == n && (n <= 8 || !memcmp(e->p, k, n)))
 			return false;
 	}
+}
+
+/* True if key was not in the set (and is now). */
+static inline __attribute__((always_inline)) bool
+keyset_add(struct keyset *ks, const char *k, size_t n)
+{
+	return keyset_add_hashed(ks, k, n, load_hash(k, n));
 }
 
 /* auditd.data's keys so far. A known name (view.h) is a bit for its entry,
@@ -1474,7 +1652,7 @@ static const struct path_layout *path_layout_of(struct ecs_writer *w, const stru
 		if (k.len > 16 || (k.len && !keyset_add(&ks, k.p, k.len)))
 			return NULL;
 	}
-	struct path_layout *l = &w->layouts[w->next_layout % PATH_LAYOUTS];
+	struct path_layout *l = &w->layouts[w->next_layout++ % PATH_LAYOUTS];
 	for (size_t i = 0; i < r->nfields; i++) {
 		struct strv k = r->fields[i].key;
 		l->len[i] = (uint8_t)k.len;
@@ -1486,8 +1664,11 @@ static const struct path_layout *path_layout_of(struct ecs_writer *w, const stru
 			return NULL;
 		}
 	}
+	const struct field *fs[PF_COUNT];
+	path_file_fields(r, fs);
+	for (int i = 0; i < PF_COUNT; i++)
+		l->file_at[i] = fs[i] ? (uint8_t)(fs[i] - r->fields + 1) : 0;
 	l->n = r->nfields;
-	w->next_layout++;
 	return l;
 }
 
@@ -1500,7 +1681,10 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 	JSONW_FRAG(j, OPEN_ARR("paths"), 1);
 	for (size_t i = 0; i < g->npaths; i++) {
 		struct keyset ks;
-		const struct path_layout *l = path_layout_of(w, g->paths[i]);
+		const struct path_layout *l =
+			g->paths[i] == g->object_path && w->next_layout == w->object_layout_at
+				? w->object_layout
+				: path_layout_of(w, g->paths[i]);
 		if (l)
 			write_path_layout(w, g->paths[i], l);
 		else if (keyset_init(w, &ks, g->paths[i]->nfields))
@@ -1536,22 +1720,32 @@ static uint64_t data_skips(const struct view *g, bool subj_written)
 
 /* A field's value in data: names for arch, syscall and errno exits, else
  * its text. */
-static struct strv data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
-			      const struct name_slot *ns)
+static inline __attribute__((always_inline)) struct strv
+data_value(struct ecs_writer *w, const struct view *g, const struct field *f,
+	   const struct name_slot *ns)
 {
 	struct strv v;
 	const char *name = NULL;
 	int64_t iv;
 
-	if (ns && ns->key == K_ARCH && g->machine >= 0)
-		name = interp_machine_name(g->machine);
-	else if (ns && ns->key == K_SYSCALL)
-		name = g->syscall_name;
-	else if (ns && ns->key == K_EXIT && g->syscall && interp_i64(f->val.p, f->val.len, &iv) &&
-		 iv < 0 && iv > -4096)
-		name = interp_errno_name((long)-iv);
-	if (name)
+	if (ns && ns->key == K_ARCH && g->machine >= 0) {
+		if (g->machine != w->arch_machine) {
+			name = interp_machine_name(g->machine);
+			w->arch_name = (struct strv){name, name ? strlen(name) : 0};
+			w->arch_machine = g->machine;
+		}
+		if (w->arch_name.p)
+			return w->arch_name;
+	} else if (ns && ns->key == K_SYSCALL && (name = g->syscall_name)) {
+		if (name != w->syscall_name.p)
+			w->syscall_name = (struct strv){name, strlen(name)};
+		return w->syscall_name;
+	} else if (ns && ns->key == K_EXIT && g->syscall && f->val.len && f->val.p[0] == '-' &&
+		   interp_i64(f->val.p, f->val.len, &iv) && iv < 0 && iv > -4096 &&
+		   (name = interp_errno_name((long)-iv))) {
+		/* only negative numbers name one */
 		return (struct strv){name, strlen(name)};
+	}
 	if (!view_text(&w->v, f, &v))
 		v = f->val;
 	return v;
@@ -1617,18 +1811,116 @@ static void write_keyless(struct ecs_writer *w, const struct parsed_rec *r, size
 	}
 }
 
-/* Record r's members of data (none for the records shown elsewhere whole),
- * its keyless words last. */
+static bool data_layout_is(const struct data_layout *l, const struct parsed_rec *r,
+			   const struct name_slot *const *fns, uint64_t skip)
+{
+	if (!l->valid || l->type != r->hdr.type || l->n != r->nfields ||
+	    (skip & l->keys) != l->skipped || memcmp(fns, l->ns, l->n * sizeof(*fns)))
+		return false;
+	for (size_t i = 0; i < l->nunknown; i++) {
+		struct strv k = r->fields[l->unknown_at[i]].key;
+		if (k.len != l->unknown_len[i] || key_word(k, 0) != l->unknown_word[i][0] ||
+		    (k.len > 8 && key_word(k, 1) != l->unknown_word[i][1]))
+			return false;
+	}
+	return true;
+}
+
+/* Makes l record r's layout under skip; false when r takes none. */
+static bool data_layout_note(struct data_layout *l, const struct parsed_rec *r,
+			     const struct name_slot *const *fns, uint64_t skip)
+{
+	l->valid = false;
+	if (r->nfields > DATA_LAYOUT_KEYS)
+		return false;
+	l->keys = 0;
+	l->nunknown = l->nout = 0;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct name_slot *ns = fns[i];
+		struct strv k = r->fields[i].key;
+		if (!k.len || k.len > 16)
+			return false;
+		l->ns[i] = ns;
+		if (ns) {
+			l->keys |= (uint64_t)1 << ns->key;
+			if (skip >> ns->key & 1)
+				continue;
+		} else {
+			l->unknown_at[l->nunknown] = (uint8_t)i;
+			l->unknown_len[l->nunknown] = (uint8_t)k.len;
+			l->unknown_word[l->nunknown][0] = key_word(k, 0);
+			l->unknown_word[l->nunknown++][1] = k.len > 8 ? key_word(k, 1) : 0;
+		}
+		struct data_member *m = &l->out[l->nout++];
+		m->ns = ns;
+		m->h = ns ? 0 : load_hash(k.p, k.len);
+		m->at = (uint8_t)i;
+		m->special = ns && (ns->key == K_ARCH || ns->key == K_SYSCALL || ns->key == K_EXIT);
+		key_text_set(&m->text, k);
+		if (!m->text.len)
+			return false;
+	}
+	l->type = r->hdr.type;
+	l->n = r->nfields;
+	l->skipped = skip & l->keys;
+	l->valid = true;
+	return true;
+}
+
+/* data_record() for a record of layout l. */
+static void data_record_layout(struct ecs_writer *w, const struct view *g,
+			       const struct parsed_rec *r, const struct data_layout *l,
+			       struct datakeys *dk, bool *open)
+{
+	struct jsonw *j = &w->w;
+	struct mspan s = {.p = NULL}; /* begun at the first member */
+	for (size_t i = 0; i < l->nout; i++) {
+		const struct data_member *d = &l->out[i];
+		const struct field *f = &r->fields[d->at];
+		struct strv v;
+		if (!(d->ns ? datakeys_add(dk, d->ns, NULL, 0)
+			    : keyset_add_hashed(&dk->ks, f->key.p, f->key.len, d->h)))
+			continue;
+		if (d->special)
+			v = data_value(w, g, f, d->ns);
+		else if (!view_text(&w->v, f, &v))
+			v = f->val;
+		if (!s.p) {
+			/* as in data_record() */
+			size_t b = 2 + KEY_TEXT + jsonw_str_bound(v.len);
+			data_open(j, open);
+			if (!(s = mspan_begin(j, b > MEMBER_SPAN ? b : MEMBER_SPAN)).p)
+				return;
+		}
+		if (!mspan_member_text(j, &s, &d->text, v))
+			return;
+	}
+	if (s.p)
+		jsonw_span_end(j, s.p, s.open);
+}
+
+/* Whether record r has members in data: not the records shown elsewhere
+ * whole. Asked before the call (most records of an event have none). */
+static inline bool data_has(const struct parsed_rec *r)
+{
+	return r && r->nfields && r->hdr.type != AUDIT_PATH && r->hdr.type != AUDIT_EXECVE &&
+	       r->hdr.type != AUDIT_PROCTITLE && r->hdr.type != AUDIT_EOE;
+}
+
+/* Record r's members of data (data_has(r)), its keyless words last. */
 static void data_record(struct ecs_writer *w, const struct view *g, const struct parsed_rec *r,
 			uint64_t skip, struct datakeys *dk, bool *open)
 {
 	struct jsonw *j = &w->w;
-	if (!r || !r->nfields || r->hdr.type == AUDIT_PATH || r->hdr.type == AUDIT_EXECVE ||
-	    r->hdr.type == AUDIT_PROCTITLE || r->hdr.type == AUDIT_EOE)
-		return;
+	const struct name_slot *const *fns = view_rec_names(&w->v, r);
+	/* the usual types (SYSCALL, CWD, SOCKADDR, BPRM_FCAPS, CONFIG_CHANGE)
+	 * each get their own */
+	uint32_t slot = (uint32_t)r->hdr.type * 0x9e3779b9u >> (32 - DATA_LAYOUTS_BITS);
+	struct data_layout *l = &w->dlayouts[slot];
+	if (data_layout_is(l, r, fns, skip) || data_layout_note(l, r, fns, skip))
+		return data_record_layout(w, g, r, l, dk, open);
 	size_t keyless = 0;
 	const struct field *fields = r->fields;
-	const struct name_slot *const *fns = view_rec_names(&w->v, r);
 	struct mspan s = {.p = NULL}; /* begun at the first member */
 	for (size_t i = 0, n = r->nfields; i < n; i++) {
 		const struct field *f = &fields[i];
@@ -1671,12 +1963,13 @@ static void write_data(struct ecs_writer *w, const struct view *g, bool subj_wri
 	if (g->have_sa)
 		datakeys_add_lit(w, &dk, "socket", 6); /* ours, written last */
 	/* the record that names the event first, then the SYSCALL, then the rest */
-	data_record(w, g, g->primary, skip, &dk, &open);
-	if (g->syscall != g->primary)
+	if (data_has(g->primary))
+		data_record(w, g, g->primary, skip, &dk, &open);
+	if (g->syscall != g->primary && data_has(g->syscall))
 		data_record(w, g, g->syscall, skip, &dk, &open);
 	for (size_t i = 0; i < w->v.pe.nrec; i++) {
 		const struct parsed_rec *r = &w->v.pe.recs[i];
-		if (r != g->primary && r != g->syscall)
+		if (r != g->primary && r != g->syscall && data_has(r))
 			data_record(w, g, r, skip, &dk, &open);
 	}
 	if (g->have_sa) {
@@ -1816,6 +2109,17 @@ static void write_auditd_head(struct ecs_writer *w, const struct summary *sum, i
 	jsonw_span_end(j, p, 1);
 }
 
+/* "host":{"name":node} */
+static void write_host(struct jsonw *j, struct strv node)
+{
+	char *p = jsonw_span_begin(j, 16 + jsonw_str_bound(node.len));
+	if (!p)
+		return;
+	p = jsonw_span_str(PUT_LIT(p, OPEN_OBJ("host") "\"name\":"), node.p, node.len);
+	*p++ = '}';
+	jsonw_span_end(j, p, 0);
+}
+
 int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct normtab *nt,
 		    const struct ecs_options *o, struct doc *out)
 {
@@ -1838,15 +2142,9 @@ int ecs_write_event(struct ecs_writer *w, const struct event *ev, const struct n
 		msg = message_text(&w->v, &sum, outcome,
 				   w->ts_ok ? w->ts_date + w->ts_len - 8 : "??:??:??");
 
-	write_timestamp(w, &g->primary->hdr);
-	if (msg.len)
-		kv_str(j, "message", msg);
-	write_event_section(w, g, outcome, o->include_raw ? ev : NULL);
-	if (g->primary->hdr.node.len) {
-		JSONW_FRAG(j, OPEN_OBJ("host") "\"name\":", 1);
-		jsonw_string(j, g->primary->hdr.node.p, g->primary->hdr.node.len);
-		jsonw_object_end(j);
-	}
+	write_doc_head(w, g, msg, outcome, o->include_raw ? ev : NULL);
+	if (g->primary->hdr.node.len)
+		write_host(j, g->primary->hdr.node);
 	write_process(w, &ids);
 	ident_section(w, &ids, IDS_USER, write_user);
 	write_file(w, g, o);

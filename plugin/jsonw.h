@@ -274,12 +274,26 @@ static inline char *jsonw_span_begin(struct jsonw *w, size_t bound)
 /* The general case of jsonw_span_str(). */
 char *jsonw__span_str(char *p, const char *s, size_t len);
 
-/* "s", escaped like jsonw_string() (s may not be NULL); returns the new end. */
+/* "s", escaped like jsonw_string() (s may not be NULL); returns the new end.
+ * Up to 16 plain bytes (most values: "0", "x86_64", "7fffd08f0420") are
+ * loaded as one or two words, checked at once and stored whole. */
 static inline char *jsonw_span_str(char *p, const char *s, size_t len)
 {
-	uint64_t x;
-	if (len < 8 && !jsonw__special1(x = jsonw__tail(s, len)))
-		return jsonw__put_word(p, x, len);
+	uint64_t a, b;
+	if (len < 8) {
+		if (!jsonw__special1(a = jsonw__tail(s, len)))
+			return jsonw__put_word(p, a, len);
+	} else if (len <= 16) {
+		a = load64(s);
+		b = load64(s + len - 8);
+		if (!jsonw__special2(a, b)) {
+			p[0] = '"';
+			memcpy(p + 1, &a, 8);
+			memcpy(p + len - 7, &b, 8);
+			p[len + 1] = '"';
+			return p + len + 2;
+		}
+	}
 	return jsonw__span_str(p, s, len);
 }
 
@@ -386,6 +400,12 @@ static inline void jsonw_span_end(struct jsonw *w, char *p, int open)
 	w->len = (size_t)(p - w->buf);
 	w->depth += open;
 	w->comma = jsonw__frag_wants_comma(w, p[-1]);
+}
+
+/* Drops a span begun (not NULL) and not ended: nothing of it stays. */
+static inline void jsonw_span_cancel(struct jsonw *w)
+{
+	w->buf[w->len] = '\0';
 }
 
 /* A key and its string value, both escaped: jsonw_key() then
