@@ -1562,8 +1562,12 @@ static inline bool mspan_member_text(struct jsonw *j, struct mspan *s, const str
 	return true;
 }
 
-/* One PATH record's fields as an object of strings, each key once. */
-static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct keyset *ks)
+/* One PATH record's fields as an object of strings, each key once: with
+ * layout l's composed key texts when it has one (its keys are distinct),
+ * else through the keyset ks. Inline: each call below gets its own loop. */
+static inline __attribute__((always_inline)) void
+write_path(struct ecs_writer *w, const struct parsed_rec *r, const struct path_layout *l,
+	   struct keyset *ks)
 {
 	struct jsonw *j = &w->w;
 	struct mspan s = mspan_begin(j, MEMBER_SPAN);
@@ -1573,30 +1577,10 @@ static void write_path(struct ecs_writer *w, const struct parsed_rec *r, struct 
 	s.open = 1;
 	for (size_t f = 0; f < r->nfields; f++) {
 		struct strv k = r->fields[f].key, v;
-		if (!k.len || !view_text(&w->v, &r->fields[f], &v) || !keyset_add(ks, k.p, k.len))
+		if (!(l ? l->len[f] : k.len) || !view_text(&w->v, &r->fields[f], &v))
 			continue;
-		if (!mspan_member(j, &s, k, v))
-			return;
-	}
-	*s.p++ = '}';
-	jsonw_span_end(j, s.p, s.open - 1);
-}
-
-/* The same for a record of layout l: its keys distinct, their text composed. */
-static void write_path_layout(struct ecs_writer *w, const struct parsed_rec *r,
-			      const struct path_layout *l)
-{
-	struct jsonw *j = &w->w;
-	struct mspan s = mspan_begin(j, MEMBER_SPAN);
-	if (!s.p)
-		return;
-	*s.p++ = '{';
-	s.open = 1;
-	for (size_t f = 0; f < r->nfields; f++) {
-		struct strv v;
-		if (!l->len[f] || !view_text(&w->v, &r->fields[f], &v))
-			continue;
-		if (!mspan_member_text(j, &s, &l->text[f], v))
+		if (l ? !mspan_member_text(j, &s, &l->text[f], v)
+		      : keyset_add(ks, k.p, k.len) && !mspan_member(j, &s, k, v))
 			return;
 	}
 	*s.p++ = '}';
@@ -1686,9 +1670,9 @@ static void write_paths(struct ecs_writer *w, const struct view *g)
 				? w->object_layout
 				: path_layout_of(w, g->paths[i]);
 		if (l)
-			write_path_layout(w, g->paths[i], l);
+			write_path(w, g->paths[i], l, NULL);
 		else if (keyset_init(w, &ks, g->paths[i]->nfields))
-			write_path(w, g->paths[i], &ks);
+			write_path(w, g->paths[i], NULL, &ks);
 	}
 	jsonw_array_end(j);
 }

@@ -77,22 +77,6 @@ static inline size_t utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Stores the k (1..7) bytes at s (those jsonw__tail loads) at d. */
-static inline void store_tail(char *d, const unsigned char *s, size_t k)
-{
-	if (k >= 4) {
-		uint32_t a = load32(s), b = load32(s + k - 4);
-		memcpy(d, &a, 4);
-		memcpy(d + k - 4, &b, 4);
-	} else if (k >= 2) {
-		uint16_t a = load16(s), b = load16(s + k - 2);
-		memcpy(d, &a, 2);
-		memcpy(d + k - 2, &b, 2);
-	} else {
-		d[0] = (char)s[0];
-	}
-}
-
 /* The escaping proper. dst must hold 6 * len bytes.
  *
  * Plain text is checked and copied 16 bytes at a time (SSE2), then a word
@@ -133,7 +117,7 @@ static size_t escape_general(char *dst, const unsigned char *s, size_t len)
 				continue;
 			}
 		} else if (!jsonw__word_special(jsonw__tail(s, left))) {
-			store_tail(d, s, left);
+			copy_upto16(d, s, left);
 			d += left;
 			break;
 		}
@@ -215,7 +199,7 @@ escape_into(char *dst, const unsigned char *s, size_t len)
 		/* jsonw__tail pads with plain bytes */
 		if (jsonw__special1(jsonw__tail(s, len)))
 			return escape_general(dst, s, len);
-		store_tail(dst, s, len);
+		copy_upto16(dst, s, len);
 		return len;
 	}
 	return 0;
