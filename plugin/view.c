@@ -280,13 +280,13 @@ bool view_ident_slow(struct view *w, const struct field *f, const struct field *
 
 /* --- the event, gathered -------------------------------------------------- */
 
-/* Where record r's line lets a name be loaded as one whole word: a raw key
- * with 8 bytes of the line from its start ('=' and the value follow it).
- * Keys from elsewhere (record.c's literal "msg") or near the line's end take
- * load_upto8. */
-static struct readable line_words(const struct parsed_rec *r)
+/* Where the event's buffer lets a name be loaded as one whole word: a raw
+ * key with 8 bytes of the buffer from its start ('=' and the value follow
+ * it). Keys from elsewhere (record.c's literal "msg") or near the buffer's
+ * end take load_upto8. */
+static struct readable event_words(const struct view *w)
 {
-	return readable_of(r->line.p, r->line.len);
+	return readable_of(w->pe.ev->buf, w->pe.ev->len);
 }
 
 /* Raw key k's first min(len, 8) bytes as a zero-padded word (k.len < 64). */
@@ -329,7 +329,7 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 {
 	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
 	const struct name_slot **fns = view_rec_names(w, r);
-	struct readable lw = line_words(r);
+	struct readable lw = event_words(w);
 	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
 
 	for (size_t i = 0; i < r->nefields; i++)
@@ -357,20 +357,37 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 		enriched_twins(w, r, twins);
 }
 
+/* Whether key k is mk's. rd: where 8 bytes may be loaded (the event's
+ * buffer); a key outside it (record.c's literal "msg", one at the buffer's
+ * end) is never one, which only costs its record the memo. */
+static inline bool key_is(const struct memo_key *mk, struct strv k, struct readable rd)
+{
+	if (k.len != mk->len || (uintptr_t)k.p - rd.lo >= rd.n || (load64(k.p) & mk->mask) != mk->word)
+		return false;
+	return k.len <= 8 || ((uintptr_t)k.p + 8 - rd.lo < rd.n &&
+			      (load64(k.p + 8) & mk->mask2) == mk->word2);
+}
+
+/* Remembers key k (k.len <= 16) in mk. */
+static void key_note(struct memo_key *mk, struct strv k)
+{
+	mk->len = k.len;
+	mk->word = load_upto8(k.p, k.len);
+	mk->mask = load_mask[k.len];
+	mk->word2 = k.len > 8 ? load_upto8(k.p + 8, k.len - 8) : 0;
+	mk->mask2 = k.len > 8 ? load_mask[k.len - 8] : 0;
+}
+
 /* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
  * event.c stores them one after the other). */
-static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable lw)
+static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable rd)
 {
 	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
 	    m->nefields != r->nefields)
 		return false;
-	for (size_t i = 0; i < (size_t)m->nfields + m->nefields; i++) {
-		struct strv k = r->fields[i].key;
-		/* the length first: the words are only read when it is m's */
-		if (k.len != m->len[i] || name_word(k, lw) != m->word[i][0] ||
-		    (k.len > 8 && load_upto8(k.p + 8, k.len - 8) != m->word[i][1]))
+	for (size_t i = 0; i < (size_t)m->nfields + m->nefields; i++)
+		if (!key_is(&m->key[i], r->fields[i].key, rd))
 			return false;
-	}
 	return true;
 }
 
@@ -387,8 +404,7 @@ static void layout_apply(struct view *w, const struct layout_memo *m, const stru
 
 /* Remembers in m what index_record() just gave for the primary record r
  * (every slot filled was empty before, so it is r's), when it fits. */
-static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r,
-			struct readable lw)
+static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r)
 {
 	const struct name_slot *const *fns = view_rec_names(w, r);
 	size_t n = r->nfields + r->nefields;
@@ -400,9 +416,7 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 		struct strv k = r->fields[i].key;
 		if (k.len > 16)
 			return;
-		m->len[i] = (uint8_t)k.len;
-		m->word[i][0] = name_word(k, lw);
-		m->word[i][1] = k.len > 8 ? load_upto8(k.p + 8, k.len - 8) : 0;
+		key_note(&m->key[i], k);
 		m->ns[i] = fns[i];
 	}
 	m->nslots = m->neslots = 0;
@@ -427,14 +441,13 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 static void index_primary(struct view *w, const struct parsed_rec *r)
 {
 	struct layout_memo *m = &w->layouts[(unsigned)r->hdr.type % VIEW_LAYOUT_MEMO];
-	struct readable lw = line_words(r);
 
-	if (layout_is(m, r, lw)) {
+	if (layout_is(m, r, event_words(w))) {
 		layout_apply(w, m, r);
 		return;
 	}
 	index_record(w, r);
-	layout_note(w, m, r, lw);
+	layout_note(w, m, r);
 }
 
 /* Every record indexed: the primary first, then the SYSCALL, then the

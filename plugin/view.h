@@ -91,12 +91,18 @@ struct type_lower {
  * Only names of up to 16 bytes, as two zero-padded words. */
 #define VIEW_LAYOUT_KEYS 48 /* raw and ENRICHED fields */
 #define VIEW_LAYOUT_MEMO 4  /* direct-mapped by type */
+/* A key as a memo keeps it: its first 16 bytes as two zero-padded words,
+ * and the masks that keep a key's first len bytes of two whole words
+ * loaded from it (precomputed: the check is a load, an and, a compare). */
+struct memo_key {
+	uint64_t word, mask, word2, mask2;
+	size_t len;
+};
 struct layout_memo {
 	bool valid;
 	int type;
 	uint8_t nfields, nefields, nslots, neslots;
-	uint8_t len[VIEW_LAYOUT_KEYS];
-	uint64_t word[VIEW_LAYOUT_KEYS][2];
+	struct memo_key key[VIEW_LAYOUT_KEYS];
 	const struct name_slot *ns[VIEW_LAYOUT_KEYS];  /* the raw fields' */
 	uint8_t slot_key[K_COUNT], slot_at[K_COUNT];   /* slot[key] = &fields[at] */
 	uint8_t eslot_key[K_COUNT], eslot_at[K_COUNT]; /* eslot[key] = &efields[at] */
