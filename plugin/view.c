@@ -395,11 +395,20 @@ static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, s
  * filled yet), from m: what the last record with its keys gave. */
 static void layout_apply(struct view *w, const struct layout_memo *m, const struct parsed_rec *r)
 {
+	uintptr_t base = (uintptr_t)r->fields;
+
 	memcpy(view_rec_names(w, r), m->ns, ((size_t)m->nfields + m->nefields) * sizeof(*m->ns));
-	for (size_t i = 0; i < m->nslots; i++)
-		w->slot[m->slot_key[i]] = &r->fields[m->slot_at[i]];
-	for (size_t i = 0; i < m->neslots; i++)
-		w->eslot[m->eslot_key[i]] = &r->efields[m->eslot_at[i]];
+	for (size_t k = 0; k < K_COUNT; k++)
+		w->slot[k] = (const struct field *)((base + m->slot_at[k]) & m->slot_mask[k]);
+	for (size_t k = 0; k < K_COUNT; k++)
+		w->eslot[k] = (const struct field *)((base + m->eslot_at[k]) & m->eslot_mask[k]);
+}
+
+/* A slot's field f (NULL: none) as a layout memo keeps it, from base. */
+static void slot_note(uintptr_t *at, uintptr_t *mask, const struct field *f, uintptr_t base)
+{
+	*at = f ? (uintptr_t)f - base : 0;
+	*mask = f ? UINTPTR_MAX : 0;
 }
 
 /* Remembers in m what index_record() just gave for the primary record r
@@ -419,16 +428,9 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 		key_note(&m->key[i], k);
 		m->ns[i] = fns[i];
 	}
-	m->nslots = m->neslots = 0;
-	for (int key = 1; key < K_COUNT; key++) {
-		if (w->slot[key]) {
-			m->slot_key[m->nslots] = (uint8_t)key;
-			m->slot_at[m->nslots++] = (uint8_t)(w->slot[key] - r->fields);
-		}
-		if (w->eslot[key]) {
-			m->eslot_key[m->neslots] = (uint8_t)key;
-			m->eslot_at[m->neslots++] = (uint8_t)(w->eslot[key] - r->efields);
-		}
+	for (size_t k = 0; k < K_COUNT; k++) {
+		slot_note(&m->slot_at[k], &m->slot_mask[k], w->slot[k], (uintptr_t)r->fields);
+		slot_note(&m->eslot_at[k], &m->eslot_mask[k], w->eslot[k], (uintptr_t)r->fields);
 	}
 	m->type = r->hdr.type;
 	m->nfields = (uint8_t)r->nfields;
@@ -446,6 +448,8 @@ static void index_primary(struct view *w, const struct parsed_rec *r)
 		layout_apply(w, m, r);
 		return;
 	}
+	memset(w->slot, 0, sizeof(w->slot));
+	memset(w->eslot, 0, sizeof(w->eslot));
 	index_record(w, r);
 	layout_note(w, m, r);
 }
@@ -502,7 +506,8 @@ static void gather(struct view *w, const struct normtab *nt)
 {
 	const struct parsed_event *pe = &w->pe;
 
-	/* forget the last event: everything after pe in struct view */
+	/* forget the last event: everything after opt in struct view (the
+	 * slots are set by index_primary) */
 	memset(&w->opt + 1, 0, sizeof(*w) - offsetof(struct view, opt) - sizeof(w->opt));
 	w->machine = -1;
 	w->nr = -1;

@@ -101,11 +101,14 @@ struct memo_key {
 struct layout_memo {
 	bool valid;
 	int type;
-	uint8_t nfields, nefields, nslots, neslots;
+	uint8_t nfields, nefields;
 	struct memo_key key[VIEW_LAYOUT_KEYS];
-	const struct name_slot *ns[VIEW_LAYOUT_KEYS];  /* the raw fields' */
-	uint8_t slot_key[K_COUNT], slot_at[K_COUNT];   /* slot[key] = &fields[at] */
-	uint8_t eslot_key[K_COUNT], eslot_at[K_COUNT]; /* eslot[key] = &efields[at] */
+	const struct name_slot *ns[VIEW_LAYOUT_KEYS]; /* the raw fields' */
+	/* every slot[key] and eslot[key], empty or not, in a loop without
+	 * branches: the record's fields' address plus at, and-ed with mask
+	 * (all ones, or zero for NULL) */
+	uintptr_t slot_at[K_COUNT], slot_mask[K_COUNT];
+	uintptr_t eslot_at[K_COUNT], eslot_mask[K_COUNT];
 };
 
 struct view {
@@ -130,11 +133,12 @@ struct view {
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
 	struct sockaddr_info sa;
-	/* for one event */
-	const struct ecs_options *opt;
+	/* for one event; the slots are all set by indexing the primary
+	 * record, the members after opt cleared first */
 	const struct field *slot[K_COUNT];
 	const struct field *eslot[K_COUNT]; /* the ENRICHED value, if any */
-	const struct parsed_rec *primary;   /* names the event */
+	const struct ecs_options *opt;
+	const struct parsed_rec *primary; /* names the event */
 	const struct parsed_rec *syscall;
 	const struct parsed_rec *cwd, *proctitle, *sockaddr;
 	size_t npaths;
