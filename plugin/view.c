@@ -33,10 +33,11 @@ static const char *const gid_keys[] = {"gid", "egid", "sgid", "fsgid", "ogid", "
 /* Record types that only complete another record (the SYSCALL or the
  * record written during it): they never name the event. */
 static const int aux_types[] = {
-	AUDIT_SYSCALL,  AUDIT_PATH,     AUDIT_IPC,     AUDIT_SOCKETCALL, AUDIT_SOCKADDR,
-	AUDIT_CWD,      AUDIT_EXECVE,   AUDIT_IPC_SET_PERM, AUDIT_MQ_OPEN, AUDIT_MQ_SENDRECV,
-	AUDIT_MQ_NOTIFY, AUDIT_MQ_GETSETATTR, AUDIT_FD_PAIR, AUDIT_OBJ_PID, AUDIT_BPRM_FCAPS,
-	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
+	/* first those gather() asks about most (the others have their case) */
+	AUDIT_EOE,      AUDIT_EXECVE,   AUDIT_BPRM_FCAPS, AUDIT_SYSCALL, AUDIT_PATH, AUDIT_IPC,
+	AUDIT_SOCKETCALL, AUDIT_SOCKADDR, AUDIT_CWD,     AUDIT_IPC_SET_PERM, AUDIT_MQ_OPEN,
+	AUDIT_MQ_SENDRECV, AUDIT_MQ_NOTIFY, AUDIT_MQ_GETSETATTR, AUDIT_FD_PAIR, AUDIT_OBJ_PID,
+	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE,
 };
 
 /* Names are short: hashed from their first word (load_upto8) by a
