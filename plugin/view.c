@@ -583,6 +583,8 @@ static void gather(struct view *w, const struct normtab *nt)
 		const struct parsed_rec *pr = w->paths[i];
 		const struct field *it = record_field(pr->fields, pr->nfields, "item");
 		const struct field *nt2 = record_field(pr->fields, pr->nfields, "nametype");
+		w->path_item[i] = it;
+		w->path_nametype[i] = nt2;
 		if (!nt2)
 			nt2 = record_field(pr->fields, pr->nfields, "objtype");
 		uint64_t item;

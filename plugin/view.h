@@ -132,6 +132,9 @@ struct view {
 	/* the event's PATH records (npaths of them) and decoded socket address
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
+	/* each one's first item and nametype field (NULL: none), as
+	 * record_field() finds them */
+	const struct field *path_item[64], *path_nametype[64];
 	struct sockaddr_info sa;
 	/* for one event; the slots are all set by indexing the primary
 	 * record, the members after opt cleared first */
