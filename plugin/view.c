@@ -322,42 +322,6 @@ static void enriched_twins(struct view *w, const struct parsed_rec *r, uint64_t 
 	}
 }
 
-/* Looks up the names of record r's raw fields into w->fns and, unless r is
- * a PATH or EXECVE record, gives each key not yet slotted its first field
- * in r. ENRICHED fields are never asked for by name (their upper-case
- * names are no known ones): NULL. */
-static void index_record(struct view *w, const struct parsed_rec *r)
-{
-	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
-	const struct name_slot **fns = view_rec_names(w, r);
-	struct readable lw = event_words(w);
-	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
-
-	for (size_t i = 0; i < r->nefields; i++)
-		fns[r->nfields + i] = NULL;
-	if (!fills_slots(r)) { /* names only: a loop without the slot checks */
-		for (size_t i = 0; i < r->nfields; i++)
-			fns[i] = raw_name(w, r->fields[i].key, lw);
-		return;
-	}
-	for (size_t i = 0; i < r->nfields; i++) {
-		const struct name_slot *ns = raw_name(w, r->fields[i].key, lw);
-		fns[i] = ns;
-		if (!ns || !ns->key || w->slot[ns->key])
-			continue;
-		w->slot[ns->key] = &r->fields[i];
-		/* only ids take their name from the ENRICHED part */
-		if (!ns->id || !r->nefields)
-			continue;
-		if (ns->twin)
-			twins |= 1ULL << ns->key;
-		else
-			w->eslot[ns->key] = view_enriched(r, r->fields[i].key);
-	}
-	if (twins)
-		enriched_twins(w, r, twins);
-}
-
 /* Whether key k is mk's. rd: where 8 bytes may be loaded (the event's
  * buffer); a key outside it (record.c's literal "msg", one at the buffer's
  * end) is never one, which only costs its record the memo. */
@@ -379,6 +343,81 @@ static void key_note(struct memo_key *mk, struct strv k)
 	mk->mask2 = k.len > 8 ? load_mask[k.len - 8] : 0;
 }
 
+/* Whether the n fields at f have the keys at mk. */
+static bool keys_are(const struct memo_key *mk, const struct field *f, size_t n,
+		     struct readable rd)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!key_is(&mk[i], f[i].key, rd))
+			return false;
+	return true;
+}
+
+/* The names of the fields of record r, a PATH or EXECVE record, into fns:
+ * from the memo when it has r's keys, else looked up (and remembered when
+ * the keys fit). */
+static void names_only(struct view *w, const struct parsed_rec *r, const struct name_slot **fns,
+		       struct readable rd)
+{
+	uint32_t h = ((uint32_t)r->hdr.type * 64 + (uint32_t)r->nfields) * 0x9e3779b1u;
+	struct names_memo *m = &w->names_memo[h >> 29];
+	_Static_assert(VIEW_NAMES_MEMO == 8, "the memo's index: the hash's top 3 bits");
+
+	if (m->type == r->hdr.type && m->n == r->nfields && keys_are(m->key, r->fields, m->n, rd)) {
+		memcpy(fns, m->ns, m->n * sizeof(*fns));
+		return;
+	}
+	bool fit = r->nfields <= VIEW_NAMES_KEYS;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		fns[i] = raw_name(w, k, rd);
+		fit = fit && k.len <= 16;
+	}
+	m->type = 0;
+	if (!fit)
+		return;
+	for (size_t i = 0; i < r->nfields; i++)
+		key_note(&m->key[i], r->fields[i].key);
+	memcpy(m->ns, fns, r->nfields * sizeof(*fns));
+	m->n = r->nfields;
+	m->type = r->hdr.type;
+}
+
+/* Looks up the names of record r's raw fields into w->fns and, unless r is
+ * a PATH or EXECVE record, gives each key not yet slotted its first field
+ * in r. ENRICHED fields are never asked for by name (their upper-case
+ * names are no known ones): NULL. */
+static void index_record(struct view *w, const struct parsed_rec *r)
+{
+	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
+	const struct name_slot **fns = view_rec_names(w, r);
+	struct readable lw = event_words(w);
+	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
+
+	for (size_t i = 0; i < r->nefields; i++)
+		fns[r->nfields + i] = NULL;
+	if (!fills_slots(r)) {
+		names_only(w, r, fns, lw);
+		return;
+	}
+	for (size_t i = 0; i < r->nfields; i++) {
+		const struct name_slot *ns = raw_name(w, r->fields[i].key, lw);
+		fns[i] = ns;
+		if (!ns || !ns->key || w->slot[ns->key])
+			continue;
+		w->slot[ns->key] = &r->fields[i];
+		/* only ids take their name from the ENRICHED part */
+		if (!ns->id || !r->nefields)
+			continue;
+		if (ns->twin)
+			twins |= 1ULL << ns->key;
+		else
+			w->eslot[ns->key] = view_enriched(r, r->fields[i].key);
+	}
+	if (twins)
+		enriched_twins(w, r, twins);
+}
+
 /* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
  * event.c stores them one after the other). */
 static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable rd)
@@ -386,10 +425,7 @@ static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, s
 	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
 	    m->nefields != r->nefields)
 		return false;
-	for (size_t i = 0; i < (size_t)m->nfields + m->nefields; i++)
-		if (!key_is(&m->key[i], r->fields[i].key, rd))
-			return false;
-	return true;
+	return keys_are(m->key, r->fields, (size_t)m->nfields + m->nefields, rd);
 }
 
 /* index_record() for the primary record, the first one indexed (no slot is

@@ -111,6 +111,18 @@ struct layout_memo {
 	uintptr_t eslot_at[K_COUNT], eslot_mask[K_COUNT];
 };
 
+/* The names of a PATH or EXECVE record's fields, remembered with its keys:
+ * such records repeat a few layouts (PATH's with and without an inode),
+ * and checking a key is cheaper than hashing it. */
+#define VIEW_NAMES_KEYS 16
+#define VIEW_NAMES_MEMO 8 /* direct-mapped by type and number of fields */
+struct names_memo {
+	int type; /* 0: none */
+	size_t n;
+	struct memo_key key[VIEW_NAMES_KEYS];
+	const struct name_slot *ns[VIEW_NAMES_KEYS];
+};
+
 struct view {
 	/* for the daemon's life */
 	struct name_slot names[VIEW_NAMES_MAX];
@@ -129,6 +141,7 @@ struct view {
 	/* message_type for the types seen (libaudit's name, lower-cased) */
 	struct type_lower type_lower_memo[VIEW_TYPE_MEMO];
 	struct layout_memo layouts[VIEW_LAYOUT_MEMO];
+	struct names_memo names_memo[VIEW_NAMES_MEMO];
 	/* the event's PATH records (npaths of them) and decoded socket address
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
