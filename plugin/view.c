@@ -347,6 +347,8 @@ static void key_note(struct memo_key *mk, struct strv k)
 static bool keys_are(const struct memo_key *mk, const struct field *f, size_t n,
 		     struct readable rd)
 {
+	/* unrolled: the loop's own steps cost a fifth of a key's check */
+#pragma GCC unroll 8
 	for (size_t i = 0; i < n; i++)
 		if (!key_is(&mk[i], f[i].key, rd))
 			return false;
