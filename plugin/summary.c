@@ -243,14 +243,14 @@ static const struct parsed_rec *object_path(const struct view *v, int want)
 	size_t start = v->npaths;
 	for (size_t i = 0; i < v->npaths; i++) {
 		uint64_t item;
-		if (view_u64(path_field(v->paths[i], "item"), &item) && item == (uint64_t)want) {
+		if (view_u64(v->path_item[i], &item) && item == (uint64_t)want) {
 			start = i;
 			break;
 		}
 	}
 	const struct parsed_rec *parent = NULL;
 	for (size_t i = start; i < v->npaths; i++) {
-		const struct field *nt = path_field(v->paths[i], "nametype");
+		const struct field *nt = v->path_nametype[i];
 		if (!nt || !strv_eq(nt->val, "PARENT"))
 			return v->paths[i];
 		if (!parent)

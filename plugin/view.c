@@ -33,10 +33,11 @@ static const char *const gid_keys[] = {"gid", "egid", "sgid", "fsgid", "ogid", "
 /* Record types that only complete another record (the SYSCALL or the
  * record written during it): they never name the event. */
 static const int aux_types[] = {
-	AUDIT_SYSCALL,  AUDIT_PATH,     AUDIT_IPC,     AUDIT_SOCKETCALL, AUDIT_SOCKADDR,
-	AUDIT_CWD,      AUDIT_EXECVE,   AUDIT_IPC_SET_PERM, AUDIT_MQ_OPEN, AUDIT_MQ_SENDRECV,
-	AUDIT_MQ_NOTIFY, AUDIT_MQ_GETSETATTR, AUDIT_FD_PAIR, AUDIT_OBJ_PID, AUDIT_BPRM_FCAPS,
-	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE, AUDIT_EOE,
+	/* first those gather() asks about most (the others have their case) */
+	AUDIT_EOE,      AUDIT_EXECVE,   AUDIT_BPRM_FCAPS, AUDIT_SYSCALL, AUDIT_PATH, AUDIT_IPC,
+	AUDIT_SOCKETCALL, AUDIT_SOCKADDR, AUDIT_CWD,     AUDIT_IPC_SET_PERM, AUDIT_MQ_OPEN,
+	AUDIT_MQ_SENDRECV, AUDIT_MQ_NOTIFY, AUDIT_MQ_GETSETATTR, AUDIT_FD_PAIR, AUDIT_OBJ_PID,
+	AUDIT_CAPSET,   AUDIT_MMAP,     AUDIT_PROCTITLE,
 };
 
 /* Names are short: hashed from their first word (load_upto8) by a
@@ -280,13 +281,13 @@ bool view_ident_slow(struct view *w, const struct field *f, const struct field *
 
 /* --- the event, gathered -------------------------------------------------- */
 
-/* Where record r's line lets a name be loaded as one whole word: a raw key
- * with 8 bytes of the line from its start ('=' and the value follow it).
- * Keys from elsewhere (record.c's literal "msg") or near the line's end take
- * load_upto8. */
-static struct readable line_words(const struct parsed_rec *r)
+/* Where the event's buffer lets a name be loaded as one whole word: a raw
+ * key with 8 bytes of the buffer from its start ('=' and the value follow
+ * it). Keys from elsewhere (record.c's literal "msg") or near the buffer's
+ * end take load_upto8. */
+static struct readable event_words(const struct view *w)
 {
-	return readable_of(r->line.p, r->line.len);
+	return readable_of(w->pe.ev->buf, w->pe.ev->len);
 }
 
 /* Raw key k's first min(len, 8) bytes as a zero-padded word (k.len < 64). */
@@ -321,6 +322,69 @@ static void enriched_twins(struct view *w, const struct parsed_rec *r, uint64_t 
 	}
 }
 
+/* Whether key k is mk's. rd: where 8 bytes may be loaded (the event's
+ * buffer); a key outside it (record.c's literal "msg", one at the buffer's
+ * end) is never one, which only costs its record the memo. */
+static inline bool key_is(const struct memo_key *mk, struct strv k, struct readable rd)
+{
+	if (k.len != mk->len || (uintptr_t)k.p - rd.lo >= rd.n || (load64(k.p) & mk->mask) != mk->word)
+		return false;
+	return k.len <= 8 || ((uintptr_t)k.p + 8 - rd.lo < rd.n &&
+			      (load64(k.p + 8) & mk->mask2) == mk->word2);
+}
+
+/* Remembers key k (k.len <= 16) in mk. */
+static void key_note(struct memo_key *mk, struct strv k)
+{
+	mk->len = k.len;
+	mk->word = load_upto8(k.p, k.len);
+	mk->mask = load_mask[k.len];
+	mk->word2 = k.len > 8 ? load_upto8(k.p + 8, k.len - 8) : 0;
+	mk->mask2 = k.len > 8 ? load_mask[k.len - 8] : 0;
+}
+
+/* Whether the n fields at f have the keys at mk. */
+static bool keys_are(const struct memo_key *mk, const struct field *f, size_t n,
+		     struct readable rd)
+{
+	/* unrolled: the loop's own steps cost a fifth of a key's check */
+#pragma GCC unroll 8
+	for (size_t i = 0; i < n; i++)
+		if (!key_is(&mk[i], f[i].key, rd))
+			return false;
+	return true;
+}
+
+/* The names of the fields of record r, a PATH or EXECVE record, into fns:
+ * from the memo when it has r's keys, else looked up (and remembered when
+ * the keys fit). */
+static void names_only(struct view *w, const struct parsed_rec *r, const struct name_slot **fns,
+		       struct readable rd)
+{
+	uint32_t h = ((uint32_t)r->hdr.type * 64 + (uint32_t)r->nfields) * 0x9e3779b1u;
+	struct names_memo *m = &w->names_memo[h >> 29];
+	_Static_assert(VIEW_NAMES_MEMO == 8, "the memo's index: the hash's top 3 bits");
+
+	if (m->type == r->hdr.type && m->n == r->nfields && keys_are(m->key, r->fields, m->n, rd)) {
+		memcpy(fns, m->ns, m->n * sizeof(*fns));
+		return;
+	}
+	bool fit = r->nfields <= VIEW_NAMES_KEYS;
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct strv k = r->fields[i].key;
+		fns[i] = raw_name(w, k, rd);
+		fit = fit && k.len <= 16;
+	}
+	m->type = 0;
+	if (!fit)
+		return;
+	for (size_t i = 0; i < r->nfields; i++)
+		key_note(&m->key[i], r->fields[i].key);
+	memcpy(m->ns, fns, r->nfields * sizeof(*fns));
+	m->n = r->nfields;
+	m->type = r->hdr.type;
+}
+
 /* Looks up the names of record r's raw fields into w->fns and, unless r is
  * a PATH or EXECVE record, gives each key not yet slotted its first field
  * in r. ENRICHED fields are never asked for by name (their upper-case
@@ -329,14 +393,13 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 {
 	_Static_assert(K_COUNT <= 64, "keys as bits of a word");
 	const struct name_slot **fns = view_rec_names(w, r);
-	struct readable lw = line_words(r);
+	struct readable lw = event_words(w);
 	uint64_t twins = 0; /* ids slotted here whose twin is still to find */
 
 	for (size_t i = 0; i < r->nefields; i++)
 		fns[r->nfields + i] = NULL;
-	if (!fills_slots(r)) { /* names only: a loop without the slot checks */
-		for (size_t i = 0; i < r->nfields; i++)
-			fns[i] = raw_name(w, r->fields[i].key, lw);
+	if (!fills_slots(r)) {
+		names_only(w, r, fns, lw);
 		return;
 	}
 	for (size_t i = 0; i < r->nfields; i++) {
@@ -359,36 +422,37 @@ static void index_record(struct view *w, const struct parsed_rec *r)
 
 /* Whether record r has exactly memo m's type and keys (raw, then ENRICHED:
  * event.c stores them one after the other). */
-static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable lw)
+static bool layout_is(const struct layout_memo *m, const struct parsed_rec *r, struct readable rd)
 {
 	if (!m->valid || m->type != r->hdr.type || m->nfields != r->nfields ||
 	    m->nefields != r->nefields)
 		return false;
-	for (size_t i = 0; i < (size_t)m->nfields + m->nefields; i++) {
-		struct strv k = r->fields[i].key;
-		/* the length first: the words are only read when it is m's */
-		if (k.len != m->len[i] || name_word(k, lw) != m->word[i][0] ||
-		    (k.len > 8 && load_upto8(k.p + 8, k.len - 8) != m->word[i][1]))
-			return false;
-	}
-	return true;
+	return keys_are(m->key, r->fields, (size_t)m->nfields + m->nefields, rd);
 }
 
 /* index_record() for the primary record, the first one indexed (no slot is
  * filled yet), from m: what the last record with its keys gave. */
 static void layout_apply(struct view *w, const struct layout_memo *m, const struct parsed_rec *r)
 {
+	uintptr_t base = (uintptr_t)r->fields;
+
 	memcpy(view_rec_names(w, r), m->ns, ((size_t)m->nfields + m->nefields) * sizeof(*m->ns));
-	for (size_t i = 0; i < m->nslots; i++)
-		w->slot[m->slot_key[i]] = &r->fields[m->slot_at[i]];
-	for (size_t i = 0; i < m->neslots; i++)
-		w->eslot[m->eslot_key[i]] = &r->efields[m->eslot_at[i]];
+	for (size_t k = 0; k < K_COUNT; k++)
+		w->slot[k] = (const struct field *)((base + m->slot_at[k]) & m->slot_mask[k]);
+	for (size_t k = 0; k < K_COUNT; k++)
+		w->eslot[k] = (const struct field *)((base + m->eslot_at[k]) & m->eslot_mask[k]);
+}
+
+/* A slot's field f (NULL: none) as a layout memo keeps it, from base. */
+static void slot_note(uintptr_t *at, uintptr_t *mask, const struct field *f, uintptr_t base)
+{
+	*at = f ? (uintptr_t)f - base : 0;
+	*mask = f ? UINTPTR_MAX : 0;
 }
 
 /* Remembers in m what index_record() just gave for the primary record r
  * (every slot filled was empty before, so it is r's), when it fits. */
-static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r,
-			struct readable lw)
+static void layout_note(const struct view *w, struct layout_memo *m, const struct parsed_rec *r)
 {
 	const struct name_slot *const *fns = view_rec_names(w, r);
 	size_t n = r->nfields + r->nefields;
@@ -400,21 +464,12 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 		struct strv k = r->fields[i].key;
 		if (k.len > 16)
 			return;
-		m->len[i] = (uint8_t)k.len;
-		m->word[i][0] = name_word(k, lw);
-		m->word[i][1] = k.len > 8 ? load_upto8(k.p + 8, k.len - 8) : 0;
+		key_note(&m->key[i], k);
 		m->ns[i] = fns[i];
 	}
-	m->nslots = m->neslots = 0;
-	for (int key = 1; key < K_COUNT; key++) {
-		if (w->slot[key]) {
-			m->slot_key[m->nslots] = (uint8_t)key;
-			m->slot_at[m->nslots++] = (uint8_t)(w->slot[key] - r->fields);
-		}
-		if (w->eslot[key]) {
-			m->eslot_key[m->neslots] = (uint8_t)key;
-			m->eslot_at[m->neslots++] = (uint8_t)(w->eslot[key] - r->efields);
-		}
+	for (size_t k = 0; k < K_COUNT; k++) {
+		slot_note(&m->slot_at[k], &m->slot_mask[k], w->slot[k], (uintptr_t)r->fields);
+		slot_note(&m->eslot_at[k], &m->eslot_mask[k], w->eslot[k], (uintptr_t)r->fields);
 	}
 	m->type = r->hdr.type;
 	m->nfields = (uint8_t)r->nfields;
@@ -427,14 +482,15 @@ static void layout_note(const struct view *w, struct layout_memo *m, const struc
 static void index_primary(struct view *w, const struct parsed_rec *r)
 {
 	struct layout_memo *m = &w->layouts[(unsigned)r->hdr.type % VIEW_LAYOUT_MEMO];
-	struct readable lw = line_words(r);
 
-	if (layout_is(m, r, lw)) {
+	if (layout_is(m, r, event_words(w))) {
 		layout_apply(w, m, r);
 		return;
 	}
+	memset(w->slot, 0, sizeof(w->slot));
+	memset(w->eslot, 0, sizeof(w->eslot));
 	index_record(w, r);
-	layout_note(w, m, r, lw);
+	layout_note(w, m, r);
 }
 
 /* Every record indexed: the primary first, then the SYSCALL, then the
@@ -489,7 +545,8 @@ static void gather(struct view *w, const struct normtab *nt)
 {
 	const struct parsed_event *pe = &w->pe;
 
-	/* forget the last event: everything after pe in struct view */
+	/* forget the last event: everything after opt in struct view (the
+	 * slots are set by index_primary) */
 	memset(&w->opt + 1, 0, sizeof(*w) - offsetof(struct view, opt) - sizeof(w->opt));
 	w->machine = -1;
 	w->nr = -1;
@@ -564,6 +621,8 @@ static void gather(struct view *w, const struct normtab *nt)
 		const struct parsed_rec *pr = w->paths[i];
 		const struct field *it = record_field(pr->fields, pr->nfields, "item");
 		const struct field *nt2 = record_field(pr->fields, pr->nfields, "nametype");
+		w->path_item[i] = it;
+		w->path_nametype[i] = nt2;
 		if (!nt2)
 			nt2 = record_field(pr->fields, pr->nfields, "objtype");
 		uint64_t item;

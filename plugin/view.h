@@ -91,15 +91,36 @@ struct type_lower {
  * Only names of up to 16 bytes, as two zero-padded words. */
 #define VIEW_LAYOUT_KEYS 48 /* raw and ENRICHED fields */
 #define VIEW_LAYOUT_MEMO 4  /* direct-mapped by type */
+/* A key as a memo keeps it: its first 16 bytes as two zero-padded words,
+ * and the masks that keep a key's first len bytes of two whole words
+ * loaded from it (precomputed: the check is a load, an and, a compare). */
+struct memo_key {
+	uint64_t word, mask, word2, mask2;
+	size_t len;
+};
 struct layout_memo {
 	bool valid;
 	int type;
-	uint8_t nfields, nefields, nslots, neslots;
-	uint8_t len[VIEW_LAYOUT_KEYS];
-	uint64_t word[VIEW_LAYOUT_KEYS][2];
-	const struct name_slot *ns[VIEW_LAYOUT_KEYS];  /* the raw fields' */
-	uint8_t slot_key[K_COUNT], slot_at[K_COUNT];   /* slot[key] = &fields[at] */
-	uint8_t eslot_key[K_COUNT], eslot_at[K_COUNT]; /* eslot[key] = &efields[at] */
+	uint8_t nfields, nefields;
+	struct memo_key key[VIEW_LAYOUT_KEYS];
+	const struct name_slot *ns[VIEW_LAYOUT_KEYS]; /* the raw fields' */
+	/* every slot[key] and eslot[key], empty or not, in a loop without
+	 * branches: the record's fields' address plus at, and-ed with mask
+	 * (all ones, or zero for NULL) */
+	uintptr_t slot_at[K_COUNT], slot_mask[K_COUNT];
+	uintptr_t eslot_at[K_COUNT], eslot_mask[K_COUNT];
+};
+
+/* The names of a PATH or EXECVE record's fields, remembered with its keys:
+ * such records repeat a few layouts (PATH's with and without an inode),
+ * and checking a key is cheaper than hashing it. */
+#define VIEW_NAMES_KEYS 16
+#define VIEW_NAMES_MEMO 8 /* direct-mapped by type and number of fields */
+struct names_memo {
+	int type; /* 0: none */
+	size_t n;
+	struct memo_key key[VIEW_NAMES_KEYS];
+	const struct name_slot *ns[VIEW_NAMES_KEYS];
 };
 
 struct view {
@@ -120,15 +141,20 @@ struct view {
 	/* message_type for the types seen (libaudit's name, lower-cased) */
 	struct type_lower type_lower_memo[VIEW_TYPE_MEMO];
 	struct layout_memo layouts[VIEW_LAYOUT_MEMO];
+	struct names_memo names_memo[VIEW_NAMES_MEMO];
 	/* the event's PATH records (npaths of them) and decoded socket address
 	 * (when have_sa): left out of the per-event clearing (~0.7 KB) */
 	const struct parsed_rec *paths[64];
+	/* each one's first item and nametype field (NULL: none), as
+	 * record_field() finds them */
+	const struct field *path_item[64], *path_nametype[64];
 	struct sockaddr_info sa;
-	/* for one event */
-	const struct ecs_options *opt;
+	/* for one event; the slots are all set by indexing the primary
+	 * record, the members after opt cleared first */
 	const struct field *slot[K_COUNT];
 	const struct field *eslot[K_COUNT]; /* the ENRICHED value, if any */
-	const struct parsed_rec *primary;   /* names the event */
+	const struct ecs_options *opt;
+	const struct parsed_rec *primary; /* names the event */
 	const struct parsed_rec *syscall;
 	const struct parsed_rec *cwd, *proctitle, *sockaddr;
 	size_t npaths;
