@@ -111,10 +111,9 @@ void event_release(struct event *ev)
  * fields are the same at the same offsets, copied instead of split. The
  * fields are a function of the text alone, so the set (by type and part)
  * and the way only decide what is kept; the text decides a hit. A set holds
- * a few texts, the least recently used giving way to a new one (an exec's
- * PATH records take turns: 1 way splits 66k parts of s20k, 8 ways 45k). A
- * new text is kept alone, its fields only once it comes again: most texts
- * never do. */
+ * a few texts (an exec's PATH records take turns: with one text per set,
+ * s20k splits 66k parts, with 8 ways 44k). A new text is kept alone, its
+ * fields only once it comes again: most texts never do. */
 #define MEMO_SETS 64 /* power of two */
 #define MEMO_WAYS 8
 #define MEMO_TEXT 512
@@ -132,15 +131,17 @@ struct memo_way {
 	char text[MEMO_TEXT];
 };
 
-/* A set's tags (of length and edge bytes, 0: empty) and ages side by side,
- * so a look-up reads one line before any text. */
+/* A set's tags (of length and edge bytes, 0: empty) and marks side by side,
+ * so a look-up reads one line before any text. A way hit since the hand
+ * last passed it is marked and kept one more round (the clock algorithm): a
+ * new text takes the first unmarked way from the hand on, so texts seen once
+ * give way before those that come again. */
 static struct memo_set {
 	uint64_t tag[MEMO_WAYS];
-	uint32_t used[MEMO_WAYS]; /* the clock when last hit or kept */
+	bool hit[MEMO_WAYS];
+	uint8_t hand;
 	struct memo_way w[MEMO_WAYS];
 } memo[MEMO_SETS];
-
-static uint32_t memo_clock;
 
 /* A text's length (the low 16 bits: equal tags mean equal lengths) and its
  * first, middle and last 8 bytes, mixed; never 0, as a text is not empty.
@@ -160,25 +161,26 @@ static struct memo_way *memo_find(struct memo_set *s, uint64_t tag, struct strv 
 {
 	for (size_t i = 0; i < MEMO_WAYS; i++) {
 		if (s->tag[i] == tag && !memcmp(s->w[i].text, part.p, part.len)) {
-			s->used[i] = ++memo_clock;
+			s->hit[i] = true;
 			return &s->w[i];
 		}
 	}
 	return NULL;
 }
 
-/* A new text for set s, its fields unknown yet, in the way used least
- * recently. */
+/* A new text for set s, its fields unknown yet, in the first unmarked way
+ * from the hand on (marks passed are cleared). */
 static void memo_text(struct memo_set *s, uint64_t tag, struct strv part)
 {
-	size_t old = 0;
-	for (size_t i = 1; i < MEMO_WAYS; i++)
-		if (s->used[i] < s->used[old])
-			old = i;
-	s->tag[old] = tag;
-	s->used[old] = ++memo_clock;
-	memcpy(s->w[old].text, part.p, part.len);
-	s->w[old].n = MEMO_UNSPLIT;
+	size_t i = s->hand;
+	while (s->hit[i]) {
+		s->hit[i] = false;
+		i = (i + 1) % MEMO_WAYS;
+	}
+	s->hand = (uint8_t)((i + 1) % MEMO_WAYS);
+	s->tag[i] = tag;
+	memcpy(s->w[i].text, part.p, part.len);
+	s->w[i].n = MEMO_UNSPLIT;
 }
 
 /* The n fields at f split from m's text at part, unless they do not fit or
