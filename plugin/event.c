@@ -6,7 +6,7 @@
 
 #include "loadword.h"
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -116,7 +116,7 @@ void event_release(struct event *ev)
  * fields only once it comes again: most texts never do. */
 #define MEMO_SETS 64 /* power of two */
 #define MEMO_WAYS 8
-#define MEMO_TEXT 512
+#define MEMO_TEXT 512 /* under 65536: a tag holds the length */
 #define MEMO_FIELDS 32
 #define MEMO_UNSPLIT UINT32_MAX
 
@@ -131,8 +131,8 @@ struct memo_way {
 	char text[MEMO_TEXT];
 };
 
-/* A set's tags (of length and edge bytes, 0: empty) and marks side by side,
- * so a look-up reads one line before any text. A way hit since the hand
+/* A set's tags (of length and edge bytes, 0: empty) side by side, so a
+ * look-up reads them before any text. A way hit since the hand
  * last passed it is marked and kept one more round (the clock algorithm): a
  * new text takes the first unmarked way from the hand on, so texts seen once
  * give way before those that come again. */
@@ -205,10 +205,10 @@ static void memo_fields(struct memo_way *m, struct strv part, const struct field
 }
 
 /* m's fields for its text at p: the offsets plus p, the lengths as they are
- * (with SSE2, one add for a key's or value's two words). */
+ * (on x86-64, one SSE2 add for a key's or value's two words). */
 static inline void memo_copy(const struct memo_way *m, const char *p, struct field *out)
 {
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 	_Static_assert(sizeof(m->f[0]) == sizeof(*out) && sizeof(*out) == 32, "a field's four words");
 	const __m128i base = _mm_set_epi64x(0, (long long)(uintptr_t)p);
 	for (size_t i = 0; i < m->n; i++) {
