@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadword.h"
+
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
 /* Buffers that grew past this are given back when the event is reused, so
  * one huge event does not pin memory forever. */
 #define EVENT_KEEP_BUF 65536
@@ -96,23 +102,26 @@ void event_release(struct event *ev)
 	ev->cap = ev->caprec = ev->len = ev->nrec = ev->maxfields = 0;
 }
 
-/* --- the last part split per record type and part, as a memo ------------ */
+/* --- the last parts split per record type and part, as a memo ---------- */
 
-/* Many parts repeat the last one of their record type word for word (a
+/* Many parts repeat a recent one of their record type word for word (a
  * process's CWD and PROCTITLE, the ENRICHED names of its ids, a loop's
- * SYSCALL: 57% of the parts in tests/data/live/capture1-enriched.txt):
- * their fields are the same at the same offsets, copied instead of split.
- * The fields are a function of the text alone, so the slot (by type and
- * part) only decides what is kept; the text decides a hit. A new text is
- * kept alone, its fields only once it comes again: most texts never do. */
-#define MEMO_SLOTS 64 /* power of two */
-#define MEMO_TEXT 512
+ * SYSCALL, the PATH records of each exec: 57% of the parts in
+ * tests/data/live/capture1-enriched.txt repeat the last one alone): their
+ * fields are the same at the same offsets, copied instead of split. The
+ * fields are a function of the text alone, so the set (by type and part)
+ * and the way only decide what is kept; the text decides a hit. A set holds
+ * a few texts (an exec's PATH records take turns: with one text per set,
+ * s20k splits 66k parts, with 8 ways 44k). A new text is kept alone, its
+ * fields only once it comes again: most texts never do. */
+#define MEMO_SETS 64 /* power of two */
+#define MEMO_WAYS 8
+#define MEMO_TEXT 512 /* under 65536: a tag holds the length */
 #define MEMO_FIELDS 32
 #define MEMO_UNSPLIT UINT32_MAX
 
-static struct part_memo {
-	uint32_t len; /* of the text; 0: none */
-	uint32_t n;   /* fields, or MEMO_UNSPLIT */
+struct memo_way {
+	uint32_t n; /* fields, or MEMO_UNSPLIT */
 	bool trunc;
 	struct {
 		/* offsets from the text's start, lengths; words like a field's,
@@ -120,31 +129,63 @@ static struct part_memo {
 		size_t k, kl, v, vl;
 	} f[MEMO_FIELDS];
 	char text[MEMO_TEXT];
-} memo[MEMO_SLOTS];
+};
 
-static struct part_memo *memo_slot(int type, bool enriched)
+/* A set's tags (of length and edge bytes, 0: empty) side by side, so a
+ * look-up reads them before any text. A way hit since the hand
+ * last passed it is marked and kept one more round (the clock algorithm): a
+ * new text takes the first unmarked way from the hand on, so texts seen once
+ * give way before those that come again. */
+static struct memo_set {
+	uint64_t tag[MEMO_WAYS];
+	bool hit[MEMO_WAYS];
+	uint8_t hand;
+	struct memo_way w[MEMO_WAYS];
+} memo[MEMO_SETS];
+
+/* A text's length (the low 16 bits: equal tags mean equal lengths) and its
+ * first, middle and last 8 bytes, mixed; never 0, as a text is not empty.
+ * Texts with the same tag are told apart by a compare. */
+static uint64_t memo_tag(struct strv part)
 {
-	return &memo[((unsigned)type * 2 + enriched) & (MEMO_SLOTS - 1)];
+	uint64_t a = load_upto8(part.p, part.len), b = 0, c = 0;
+	if (part.len > 8) {
+		b = load64(part.p + part.len - 8);
+		c = load64(part.p + (part.len - 8) / 2);
+	}
+	return (a ^ (b * 0x9E3779B97F4A7C15ull) ^ (c * 0xC2B2AE3D27D4EB4Full)) << 16 | part.len;
 }
 
-static bool memo_hit(const struct part_memo *m, struct strv part)
+/* The way holding part's text in set s, or NULL. */
+static struct memo_way *memo_find(struct memo_set *s, uint64_t tag, struct strv part)
 {
-	return m->len == part.len && !memcmp(m->text, part.p, part.len);
+	for (size_t i = 0; i < MEMO_WAYS; i++) {
+		if (s->tag[i] == tag && !memcmp(s->w[i].text, part.p, part.len)) {
+			s->hit[i] = true;
+			return &s->w[i];
+		}
+	}
+	return NULL;
 }
 
-/* A new text for m, its fields unknown yet. */
-static void memo_text(struct part_memo *m, struct strv part)
+/* A new text for set s, its fields unknown yet, in the first unmarked way
+ * from the hand on (marks passed are cleared). */
+static void memo_text(struct memo_set *s, uint64_t tag, struct strv part)
 {
-	if (part.len > MEMO_TEXT)
-		return;
-	memcpy(m->text, part.p, part.len);
-	m->len = (uint32_t)part.len;
-	m->n = MEMO_UNSPLIT;
+	size_t i = s->hand;
+	while (s->hit[i]) {
+		s->hit[i] = false;
+		i = (i + 1) % MEMO_WAYS;
+	}
+	s->hand = (uint8_t)((i + 1) % MEMO_WAYS);
+	s->tag[i] = tag;
+	memcpy(s->w[i].text, part.p, part.len);
+	s->w[i].n = MEMO_UNSPLIT;
 }
 
 /* The n fields at f split from m's text at part, unless they do not fit or
  * one does not point into it (split()'s own keys "msg", "old-auid"). */
-static void memo_fields(struct part_memo *m, struct strv part, const struct field *f, size_t n,
+static void memo_fields(struct memo_way *m, struct strv part, const struct field *f, size_t n,
 			bool trunc)
 {
 	if (n > MEMO_FIELDS)
@@ -163,35 +204,51 @@ static void memo_fields(struct part_memo *m, struct strv part, const struct fiel
 	m->trunc = trunc;
 }
 
+/* m's fields for its text at p: the offsets plus p, the lengths as they are
+ * (on x86-64, one SSE2 add for a key's or value's two words). */
+static inline void memo_copy(const struct memo_way *m, const char *p, struct field *out)
+{
+#if defined(__SSE2__) && defined(__x86_64__)
+	_Static_assert(sizeof(m->f[0]) == sizeof(*out) && sizeof(*out) == 32, "a field's four words");
+	const __m128i base = _mm_set_epi64x(0, (long long)(uintptr_t)p);
+	for (size_t i = 0; i < m->n; i++) {
+		const __m128i *in = (const __m128i *)(const void *)&m->f[i];
+		__m128i *o = (__m128i *)(void *)&out[i];
+		_mm_storeu_si128(o, _mm_add_epi64(_mm_loadu_si128(in), base));
+		_mm_storeu_si128(o + 1, _mm_add_epi64(_mm_loadu_si128(in + 1), base));
+	}
+#else
+	for (size_t i = 0; i < m->n; i++)
+		out[i] = (struct field){{p + m->f[i].k, m->f[i].kl}, {p + m->f[i].v, m->f[i].vl}};
+#endif
+}
+
 /* Splits one part of a record, not empty, into fields at out, as many as
  * part_max() allows. */
-static __attribute__((noinline)) size_t split_part(struct parsed_event *pe, int type, bool enriched,
-						   struct strv part, struct field *out)
+static inline size_t split_part(struct parsed_event *pe, int type, bool enriched, struct strv part,
+				struct field *out)
 {
 	bool trunc = false;
-	struct part_memo *m = memo_slot(type, enriched);
-	bool hit = memo_hit(m, part);
-	if (hit && m->n != MEMO_UNSPLIT) {
-		for (size_t i = 0; i < m->n; i++)
-			out[i] = (struct field){{part.p + m->f[i].k, m->f[i].kl},
-						{part.p + m->f[i].v, m->f[i].vl}};
-		pe->fields_truncated |= m->trunc;
-		return m->n;
+	struct memo_set *s = NULL;
+	struct memo_way *m = NULL;
+	uint64_t tag = 0;
+	if (part.len <= MEMO_TEXT) {
+		s = &memo[((unsigned)type * 2 + enriched) & (MEMO_SETS - 1)];
+		tag = memo_tag(part);
+		m = memo_find(s, tag, part);
+		if (m && m->n != MEMO_UNSPLIT) {
+			memo_copy(m, part.p, out);
+			pe->fields_truncated |= m->trunc;
+			return m->n;
+		}
 	}
 	size_t n = record_fields(part, out, part_max(part.len), &trunc);
 	pe->fields_truncated |= trunc;
-	if (hit)
+	if (m)
 		memo_fields(m, part, out, n, trunc);
-	else
-		memo_text(m, part);
+	else if (s)
+		memo_text(s, tag, part);
 	return n;
-}
-
-/* An empty part (RAW format, EOE-like records) has no fields: no call. */
-static inline size_t part_fields(struct parsed_event *pe, int type, bool enriched, struct strv part,
-				 struct field *out)
-{
-	return part.len ? split_part(pe, type, enriched, part, out) : 0;
 }
 
 int event_parse(const struct event *ev, struct parsed_event *pe)
@@ -224,12 +281,20 @@ int event_parse(const struct event *ev, struct parsed_event *pe)
 			.enriched = abs_(line, er->enriched),
 		};
 		r->line = (struct strv){line, er->len};
-		r->fields = out;
-		r->nfields = part_fields(pe, er->type, false, r->hdr.body, out);
-		out += r->nfields;
-		r->efields = out;
-		r->nefields = part_fields(pe, er->type, true, r->hdr.enriched, out);
-		out += r->nefields;
+		/* both parts through one call site, which inlines split_part();
+		 * an empty part (RAW format, EOE-like records) has no fields */
+		for (int e = 0; e < 2; e++) {
+			struct strv part = e ? r->hdr.enriched : r->hdr.body;
+			size_t n = part.len ? split_part(pe, er->type, e, part, out) : 0;
+			if (e) {
+				r->efields = out;
+				r->nefields = n;
+			} else {
+				r->fields = out;
+				r->nfields = n;
+			}
+			out += n;
+		}
 	}
 	pe->nrec = ev->nrec;
 	pe->nfields = (size_t)(out - pe->fields);
