@@ -1014,7 +1014,7 @@ static void ident_sections_begin(struct ecs_writer *w, const struct summary *sum
 				 struct idsecs *s)
 {
 	s->klen = ident_key(&w->v, sum, s->key, &s->hash);
-	s->hit = s->klen && identmemo_get_hashed(w->idm, s->hash, s->key, s->klen, s->part);
+	s->hit = s->klen && identmemo_get(w->idm, s->hash, s->key, s->klen, s->part);
 	if (s->hit)
 		return;
 	gather_people(w, &w->v, &s->p, sum);
@@ -1036,7 +1036,7 @@ static void ident_sections_keep(struct ecs_writer *w, struct idsecs *s)
 		size_t at = s->at[i] + (s->end[i] > s->at[i] && w->w.buf[s->at[i]] == ',');
 		s->part[i] = (struct strv){w->w.buf + at, s->end[i] > at ? s->end[i] - at : 0};
 	}
-	identmemo_put_hashed(w->idm, s->hash, s->key, s->klen, s->part);
+	identmemo_put(w->idm, s->hash, s->key, s->klen, s->part);
 }
 
 /* "user:role:type:level[:category]" -> an object; false (nothing written)

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loadword.h"
 
 struct entry {
 	uint64_t hash;
@@ -35,20 +34,8 @@ static size_t slot_of(uint64_t h)
 	return (h ^ h >> 29) % IDENTMEMO_SLOTS;
 }
 
-bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
+bool identmemo_get(const struct identmemo *m, uint64_t h, const char *key, size_t klen,
 		   struct strv part[IDENTMEMO_PARTS])
-{
-	return identmemo_get_hashed(m, load_hash(key, klen), key, klen, part);
-}
-
-void identmemo_put(struct identmemo *m, const char *key, size_t klen,
-		   const struct strv part[IDENTMEMO_PARTS])
-{
-	identmemo_put_hashed(m, load_hash(key, klen), key, klen, part);
-}
-
-bool identmemo_get_hashed(const struct identmemo *m, uint64_t h, const char *key, size_t klen,
-			  struct strv part[IDENTMEMO_PARTS])
 {
 	const struct entry *e = &m->e[slot_of(h)];
 	if (!klen || e->hash != h || e->klen != klen || memcmp(e->data, key, klen))
@@ -61,8 +48,8 @@ bool identmemo_get_hashed(const struct identmemo *m, uint64_t h, const char *key
 	return true;
 }
 
-void identmemo_put_hashed(struct identmemo *m, uint64_t h, const char *key, size_t klen,
-			  const struct strv part[IDENTMEMO_PARTS])
+void identmemo_put(struct identmemo *m, uint64_t h, const char *key, size_t klen,
+		   const struct strv part[IDENTMEMO_PARTS])
 {
 	size_t total = klen;
 	for (size_t i = 0; i < IDENTMEMO_PARTS; i++)

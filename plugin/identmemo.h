@@ -25,19 +25,15 @@ struct identmemo;
 struct identmemo *identmemo_new(void);
 void identmemo_free(struct identmemo *m);
 /* The parts kept for key, pointing into the table (valid until the next
- * identmemo_put()); false when the key is not there. */
-bool identmemo_get(const struct identmemo *m, const char *key, size_t klen,
+ * identmemo_put()); false when the key is not there. hash is any function
+ * of the key's bytes (the same one for every call on m, its high bits
+ * mixed: callers hash a key as they build it, e.g. load_hash()); the key is
+ * compared whole all the same. */
+bool identmemo_get(const struct identmemo *m, uint64_t hash, const char *key, size_t klen,
 		   struct strv part[IDENTMEMO_PARTS]);
 /* Keeps copies of key and the parts (empty ones may have a NULL p), in place
  * of whatever held key's entry; nothing when they do not fit. */
-void identmemo_put(struct identmemo *m, const char *key, size_t klen,
+void identmemo_put(struct identmemo *m, uint64_t hash, const char *key, size_t klen,
 		   const struct strv part[IDENTMEMO_PARTS]);
-/* The same for a caller that hashes its key as it builds it: hash may be
- * any function of the key's bytes (the same one for every call on m), with
- * its high bits mixed; the key is compared whole all the same. */
-bool identmemo_get_hashed(const struct identmemo *m, uint64_t hash, const char *key, size_t klen,
-			  struct strv part[IDENTMEMO_PARTS]);
-void identmemo_put_hashed(struct identmemo *m, uint64_t hash, const char *key, size_t klen,
-			  const struct strv part[IDENTMEMO_PARTS]);
 
 #endif
